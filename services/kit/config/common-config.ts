@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { flag, logLevel, nonNegative, positiveInt, url } from "./env-types.js";
+import type { ServiceName } from "./ports.js";
+
+/** Environment variables every service reads besides its own two ports. */
+export const serverConfigShape = {
+  RECMESH_BIND_HOST: z.string().default("127.0.0.1"),
+  LOG_LEVEL: logLevel,
+  LOG_PRETTY: flag(false),
+  RECMESH_MAX_MESSAGE_BYTES: positiveInt(16 * 1024 * 1024),
+  RECMESH_DEFAULT_DEADLINE_MS: positiveInt(10_000),
+  RECMESH_MIN_DEADLINE_MS: nonNegative(1),
+  RECMESH_DRAIN_TIMEOUT_MS: positiveInt(10_000),
+};
+
+type ServerEnv = z.infer<z.ZodObject<typeof serverConfigShape>>;
+
+/** The server settings of a service, read from its parsed environment. */
+export interface ServerSettings {
+  service: ServiceName;
+  host: string;
+  grpcPort: number;
+  adminPort: number;
+  logLevel: ServerEnv["LOG_LEVEL"];
+  logPretty: boolean;
+  maxMessageBytes: number;
+  defaultDeadlineMs: number;
+  minDeadlineMs: number;
+  drainTimeoutMs: number;
+}
+
+export function serverSettings(
+  service: ServiceName,
+  ports: { grpcPort: number; adminPort: number },
+  env: ServerEnv,
+): ServerSettings {
+  return {
+    service,
+    ...ports,
+    host: env.RECMESH_BIND_HOST,
+    logLevel: env.LOG_LEVEL,
+    logPretty: env.LOG_PRETTY,
+    maxMessageBytes: env.RECMESH_MAX_MESSAGE_BYTES,
+    defaultDeadlineMs: env.RECMESH_DEFAULT_DEADLINE_MS,
+    minDeadlineMs: env.RECMESH_MIN_DEADLINE_MS,
+    drainTimeoutMs: env.RECMESH_DRAIN_TIMEOUT_MS,
+  };
+}
+
+export const natsConfigShape = {
+  NATS_URL: url(["nats", "tls"], "nats://127.0.0.1:4222"),
+};
+
+export const redisConfigShape = {
+  REDIS_URL: url(["redis", "rediss"], "redis://127.0.0.1:6379"),
+};
+
+/** Circuit breaker settings for calls to dependencies. */
+export const breakerConfigShape = {
+  RECMESH_BREAKER_ERROR_PERCENT: z.coerce.number().min(1).max(100).default(50),
+  RECMESH_BREAKER_RESET_MS: positiveInt(2_000),
+  RECMESH_BREAKER_VOLUME_THRESHOLD: positiveInt(10),
+  RECMESH_BREAKER_WINDOW_MS: positiveInt(10_000),
+};
+
+export type BreakerEnv = z.infer<z.ZodObject<typeof breakerConfigShape>>;
