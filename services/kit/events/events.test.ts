@@ -12,7 +12,7 @@ import { DependencyDownError, PoisonEventError } from "./event-errors.js";
 import { EventPublisher } from "./event-publisher.js";
 import { connectNats } from "./nats-connection.js";
 import { DLQ_STREAM, EVENTS_STREAM, deadLetterSubject, interactionSubject } from "./subjects.js";
-import { declareStreams } from "./topology.js";
+import { declareStreams, ensureKv, ensureObjectStore } from "./topology.js";
 
 const click = (eventId: string, itemId: string) =>
   InteractionEvent.create({
@@ -54,6 +54,17 @@ describe("JetStream helpers over a real nats-server", () => {
     const names: string[] = [];
     for await (const s of jsm.streams.list()) names.push(s.config.name);
     expect(names.sort()).toEqual(["DLQ", "EVENTS", "MODELS"]);
+  });
+
+  it("opens KV and Object Store buckets idempotently, keeping their contents", async () => {
+    const kv = await ensureKv(nc, "kit-test-kv");
+    await kv.put("experiment-a", "v1");
+    const again = await ensureKv(nc, "kit-test-kv");
+    expect((await again.get("experiment-a"))?.string()).toBe("v1");
+    const os = await ensureObjectStore(nc, "kit-test-models");
+    await os.putBlob({ name: "model.onnx" }, new Uint8Array([1, 2, 3]));
+    const osAgain = await ensureObjectStore(nc, "kit-test-models");
+    expect([...((await osAgain.getBlob("model.onnx")) ?? [])]).toEqual([1, 2, 3]);
   });
 
   it("stores a publish retried with the same message id once", async () => {

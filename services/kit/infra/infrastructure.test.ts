@@ -6,7 +6,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { findBinary } from "./binaries.js";
+import { ensureBinaries, findBinary, MissingBinaryError } from "./binaries.js";
 import { startInfrastructure } from "./infrastructure.js";
 
 function portOpen(port: number): Promise<boolean> {
@@ -28,6 +28,14 @@ describe("local infrastructure launcher", () => {
     expect(findBinary("nats-server")).toMatch(/nats-server$/);
     expect(findBinary("redis-server")).toMatch(/redis-server$/);
     expect(findBinary("surely-not-a-binary-recmesh")).toBeUndefined();
+  });
+
+  it("stops with a message saying what to install when a server is missing and cannot be installed", () => {
+    const noTools = { PATH: "/nonexistent", RECMESH_BIN_DIRS: "" };
+    expect(() => ensureBinaries(["nats-server", "redis-server"], () => undefined, noTools)).toThrow(MissingBinaryError);
+    expect(() => ensureBinaries(["nats-server"], () => undefined, noTools)).toThrow(
+      /nats-server not found\. Install nats-server .*apt-get install -y nats-server.*NATS_URL/,
+    );
   });
 
   it("starts real nats-server (JetStream) and redis-server on loopback, then stops them", async () => {

@@ -5,18 +5,15 @@ export type TelemetryShutdown = () => Promise<void>;
 
 /**
  * Starts the OpenTelemetry SDK only when OTEL_EXPORTER_OTLP_ENDPOINT is set; the
- * exporter and protocol follow the standard OTEL_* variables. Without it, the
- * API's no-op tracer stays in place and spans cost next to nothing.
+ * SDK itself reads the standard OTEL_* variables (protocol, headers, sampler).
+ * Without it the API's no-op tracer stays in place and spans cost next to nothing.
  */
-export async function startTelemetry(
-  service: string,
-  logger: Logger,
-  env: Record<string, string | undefined> = process.env,
-): Promise<TelemetryShutdown> {
-  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return async () => {};
+export async function startTelemetry(service: string, logger: Logger): Promise<TelemetryShutdown> {
+  const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!endpoint) return async () => {};
   const { NodeSDK } = await import("@opentelemetry/sdk-node");
-  const sdk = new NodeSDK({ serviceName: env.OTEL_SERVICE_NAME ?? `recmesh-${service}`, instrumentations: [] });
+  const sdk = new NodeSDK({ serviceName: process.env.OTEL_SERVICE_NAME ?? `recmesh-${service}`, instrumentations: [] });
   sdk.start();
-  logger.info({ endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT }, "OpenTelemetry export started");
+  logger.info({ endpoint }, "OpenTelemetry export started");
   return () => sdk.shutdown();
 }
