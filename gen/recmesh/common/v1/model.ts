@@ -85,9 +85,19 @@ export interface ModelManifest {
   offlineMetrics: { [key: string]: number };
   trainedAt: Date | undefined;
   description: string;
+  /**
+   * Version of every feature view the inputs come from, as the registry had it at
+   * training time; a registry with another version rejects the model.
+   */
+  featureViewVersions: { [key: string]: number };
 }
 
 export interface ModelManifest_OfflineMetricsEntry {
+  key: string;
+  value: number;
+}
+
+export interface ModelManifest_FeatureViewVersionsEntry {
   key: string;
   value: number;
 }
@@ -308,6 +318,7 @@ function createBaseModelManifest(): ModelManifest {
     offlineMetrics: {},
     trainedAt: undefined,
     description: "",
+    featureViewVersions: {},
   };
 }
 
@@ -343,6 +354,9 @@ export const ModelManifest: MessageFns<ModelManifest> = {
     if (message.description !== "") {
       writer.uint32(82).string(message.description);
     }
+    globalThis.Object.entries(message.featureViewVersions).forEach(([key, value]: [string, number]) => {
+      ModelManifest_FeatureViewVersionsEntry.encode({ key: key as any, value }, writer.uint32(90).fork()).join();
+    });
     return writer;
   },
 
@@ -442,6 +456,17 @@ export const ModelManifest: MessageFns<ModelManifest> = {
             message.description = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            const entry11 = ModelManifest_FeatureViewVersionsEntry.decode(reader, reader.uint32());
+            if (entry11.value !== undefined) {
+              message.featureViewVersions[entry11.key] = entry11.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -504,6 +529,33 @@ export const ModelManifest: MessageFns<ModelManifest> = {
         ? fromJsonTimestamp(object.trained_at)
         : undefined,
       description: isSet(object.description) ? globalThis.String(object.description) : "",
+      featureViewVersions: isObject(object.featureViewVersions)
+        ? (globalThis.Object.entries(object.featureViewVersions) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.feature_view_versions)
+        ? (globalThis.Object.entries(object.feature_view_versions) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -545,6 +597,15 @@ export const ModelManifest: MessageFns<ModelManifest> = {
     if (message.description !== "") {
       obj.description = message.description;
     }
+    if (message.featureViewVersions) {
+      const entries = globalThis.Object.entries(message.featureViewVersions) as [string, number][];
+      if (entries.length > 0) {
+        obj.featureViewVersions = {};
+        entries.forEach(([k, v]) => {
+          obj.featureViewVersions[k] = Math.round(v);
+        });
+      }
+    }
     return obj;
   },
 
@@ -573,6 +634,13 @@ export const ModelManifest: MessageFns<ModelManifest> = {
     );
     message.trainedAt = object.trainedAt ?? undefined;
     message.description = object.description ?? "";
+    message.featureViewVersions = (globalThis.Object.entries(object.featureViewVersions ?? {}) as [string, number][])
+      .reduce((acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      }, {});
     return message;
   },
 };
@@ -660,6 +728,95 @@ export const ModelManifest_OfflineMetricsEntry: MessageFns<ModelManifest_Offline
     object: I,
   ): ModelManifest_OfflineMetricsEntry {
     const message = createBaseModelManifest_OfflineMetricsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseModelManifest_FeatureViewVersionsEntry(): ModelManifest_FeatureViewVersionsEntry {
+  return { key: "", value: 0 };
+}
+
+export const ModelManifest_FeatureViewVersionsEntry: MessageFns<ModelManifest_FeatureViewVersionsEntry> = {
+  encode(message: ModelManifest_FeatureViewVersionsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(16).uint32(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModelManifest_FeatureViewVersionsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModelManifest_FeatureViewVersionsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.value = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModelManifest_FeatureViewVersionsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+    };
+  },
+
+  toJSON(message: ModelManifest_FeatureViewVersionsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== 0) {
+      obj.value = Math.round(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModelManifest_FeatureViewVersionsEntry>, I>>(
+    base?: I,
+  ): ModelManifest_FeatureViewVersionsEntry {
+    return ModelManifest_FeatureViewVersionsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModelManifest_FeatureViewVersionsEntry>, I>>(
+    object: I,
+  ): ModelManifest_FeatureViewVersionsEntry {
+    const message = createBaseModelManifest_FeatureViewVersionsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? 0;
     return message;
