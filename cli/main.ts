@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerPublishModelCommand } from "./commands/publish-model.js";
 import { registerStackCommand } from "./commands/stack.js";
 
 const program = new Command()
@@ -7,5 +8,6 @@ const program = new Command()
   .showHelpAfterError();
 
 registerStackCommand(program);
+registerPublishModelCommand(program);
 
 await program.parseAsync(process.argv);

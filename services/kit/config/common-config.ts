@@ -49,6 +49,10 @@ export function serverSettings(
 
 export const natsConfigShape = {
   NATS_URL: url(["nats", "tls"], "nats://127.0.0.1:4222"),
+  /** Stream replicas: 1 on a single server, 3 on a JetStream cluster. */
+  RECMESH_STREAM_REPLICAS: positiveInt(1),
+  /** How long the EVENTS stream keeps events: the replay horizon. */
+  RECMESH_EVENT_RETENTION_DAYS: positiveInt(30),
 };
 
 export const redisConfigShape = {
@@ -64,3 +68,13 @@ export const breakerConfigShape = {
 };
 
 export type BreakerEnv = z.infer<z.ZodObject<typeof breakerConfigShape>>;
+
+/** Breaker settings for Dependency, from the parsed RECMESH_BREAKER_* variables. */
+export function breakerSettings(env: BreakerEnv) {
+  return {
+    errorThresholdPercentage: env.RECMESH_BREAKER_ERROR_PERCENT,
+    resetTimeoutMs: env.RECMESH_BREAKER_RESET_MS,
+    volumeThreshold: env.RECMESH_BREAKER_VOLUME_THRESHOLD,
+    rollingWindowMs: env.RECMESH_BREAKER_WINDOW_MS,
+  };
+}

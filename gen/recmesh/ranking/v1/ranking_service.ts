@@ -174,6 +174,8 @@ export interface ModelInfo {
     | undefined;
   /** Served when a request pins no model. */
   isDefault: boolean;
+  /** Why the requested CUDA provider was not used, when it was not. */
+  providerFallbackReason: string;
 }
 
 /** ListModelsRequest lists models. */
@@ -1077,6 +1079,7 @@ function createBaseModelInfo(): ModelInfo {
     rejectionReason: "",
     loadedAt: undefined,
     isDefault: false,
+    providerFallbackReason: "",
   };
 }
 
@@ -1099,6 +1102,9 @@ export const ModelInfo: MessageFns<ModelInfo> = {
     }
     if (message.isDefault !== false) {
       writer.uint32(48).bool(message.isDefault);
+    }
+    if (message.providerFallbackReason !== "") {
+      writer.uint32(58).string(message.providerFallbackReason);
     }
     return writer;
   },
@@ -1164,6 +1170,14 @@ export const ModelInfo: MessageFns<ModelInfo> = {
             message.isDefault = reader.bool();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.providerFallbackReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1200,6 +1214,11 @@ export const ModelInfo: MessageFns<ModelInfo> = {
         : isSet(object.is_default)
         ? globalThis.Boolean(object.is_default)
         : false,
+      providerFallbackReason: isSet(object.providerFallbackReason)
+        ? globalThis.String(object.providerFallbackReason)
+        : isSet(object.provider_fallback_reason)
+        ? globalThis.String(object.provider_fallback_reason)
+        : "",
     };
   },
 
@@ -1223,6 +1242,9 @@ export const ModelInfo: MessageFns<ModelInfo> = {
     if (message.isDefault !== false) {
       obj.isDefault = message.isDefault;
     }
+    if (message.providerFallbackReason !== "") {
+      obj.providerFallbackReason = message.providerFallbackReason;
+    }
     return obj;
   },
 
@@ -1239,6 +1261,7 @@ export const ModelInfo: MessageFns<ModelInfo> = {
     message.rejectionReason = object.rejectionReason ?? "";
     message.loadedAt = object.loadedAt ?? undefined;
     message.isDefault = object.isDefault ?? false;
+    message.providerFallbackReason = object.providerFallbackReason ?? "";
     return message;
   },
 };

@@ -1,0 +1,33 @@
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import type { Command } from "commander";
+import { EventPublisher } from "../../services/kit/events/event-publisher.js";
+import { MODEL_BUCKET } from "../../services/kit/events/subjects.js";
+import { declareStreams, ensureObjectStore } from "../../services/kit/events/topology.js";
+import { ModelRegistry } from "../../services/ranking/adapters/model-registry.js";
+import { loadCliConfig } from "../cli-config.js";
+
+export function registerPublishModelCommand(program: Command): void {
+  program
+    .command("publish-model")
+    .description("put a model directory (manifest.json + ONNX graph) into the model registry and announce it; ranking replicas hot-swap to it")
+    .argument("<dir>", "model directory")
+    .action(async (dir: string) => {
+      const config = loadCliConfig();
+      const nc = await connect({ servers: config.natsUrl });
+      try {
+        const js = jetstream(nc);
+        await declareStreams(await jetstreamManager(nc), config.streams);
+        const registry = new ModelRegistry(js, await ensureObjectStore(nc, MODEL_BUCKET, config.streams.replicas), new EventPublisher(js));
+        const published = await registry.publishDirectory(dir);
+        const what = `${published.contract.name}/${published.contract.version}`;
+        process.stdout.write(
+          published.duplicate
+            ? `${what} is already in the registry (sha256 ${published.sha256.slice(0, 12)}…): nothing to do\n`
+            : `published ${what} as ${published.objectName} (sha256 ${published.sha256.slice(0, 12)}…)\n`,
+        );
+      } finally {
+        await nc.drain();
+      }
+    });
+}

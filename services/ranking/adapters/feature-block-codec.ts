@@ -1,0 +1,35 @@
+import { endianness } from "node:os";
+import type { FeatureBlock } from "../../../gen/recmesh/common/v1/features.js";
+import { InvalidArgumentError } from "../../kit/errors/errors.js";
+import { ROW_PRESENT, type FeatureRows } from "../scoring/feature-rows.js";
+
+if (endianness() !== "LE") throw new Error("packed feature blocks are little-endian float32; this host is big-endian");
+
+/**
+ * A wire FeatureBlock as typed rows. The bytes are copied, not viewed: protobuf
+ * buffers are slices at arbitrary offsets, and a Float32Array needs 4-byte alignment.
+ */
+export function rowsFromBlock(block: FeatureBlock, field: string): FeatureRows {
+  const rows = block.entityIds.length;
+  const floats = rows * block.width;
+  if (block.values.length !== floats * 4) {
+    throw new InvalidArgumentError(`${field}[${block.view}].values`, `has ${block.values.length} bytes, expected ${floats * 4} (${rows} rows × ${block.width} float32)`);
+  }
+  if (block.statuses.length !== 0 && block.statuses.length !== rows) {
+    throw new InvalidArgumentError(`${field}[${block.view}].statuses`, `has ${block.statuses.length} bytes, expected ${rows}`);
+  }
+  const values = new Float32Array(floats);
+  new Uint8Array(values.buffer).set(block.values);
+  const statuses = block.statuses.length === rows ? new Uint8Array(block.statuses) : new Uint8Array(rows).fill(ROW_PRESENT);
+  return { view: block.view, viewVersion: block.viewVersion, width: block.width, rows, values, statuses };
+}
+
+/** Blocks keyed by view; a view sent twice is a caller error. */
+export function rowsByView(blocks: FeatureBlock[], field: string): Map<string, FeatureRows> {
+  const byView = new Map<string, FeatureRows>();
+  for (const block of blocks) {
+    if (byView.has(block.view)) throw new InvalidArgumentError(field, `view "${block.view}" appears more than once`);
+    byView.set(block.view, rowsFromBlock(block, field));
+  }
+  return byView;
+}

@@ -1,0 +1,183 @@
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "pino";
+import { FeatureServiceClient } from "../../gen/recmesh/feature/v1/feature_service.js";
+import { RankingServiceService } from "../../gen/recmesh/ranking/v1/ranking_service.js";
+import { EventPublisher } from "../kit/events/event-publisher.js";
+import { connectNats } from "../kit/events/nats-connection.js";
+import { MODEL_BUCKET } from "../kit/events/subjects.js";
+import { declareStreams, ensureObjectStore } from "../kit/events/topology.js";
+import { createClient } from "../kit/grpc/client-factory.js";
+import { Dependency } from "../kit/grpc/dependency.js";
+import { ServiceServer } from "../kit/grpc/service-server.js";
+import { createRuntime, isEntryPoint, runAsMain } from "../kit/runtime.js";
+import { fetchViewLayouts } from "./adapters/feature-views-client.js";
+import { ModelRegistry } from "./adapters/model-registry.js";
+import { loadOnnxModel } from "./adapters/onnx-model.js";
+import { StreamFeaturesHydrator } from "./adapters/stream-features-hydrator.js";
+import { loadRankingConfig, type RankingConfig } from "./config.js";
+import { rankingHandlers } from "./handlers.js";
+import { rankingMetrics } from "./ranking-metrics.js";
+import type { ViewLayout } from "./model/feature-layout.js";
+import { ModelManager, type Announcement } from "./model/model-manager.js";
+import { ModelTable } from "./model/model-table.js";
+import type { ServingModel } from "./model/serving-model.js";
+import { Ranker } from "./ranker.js";
+import { RecentInputs } from "./scoring/recent-inputs.js";
+import { contractFromManifestJson } from "./adapters/manifest-codec.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Composition root of the ranking service. */
+export async function startRankingService(config: RankingConfig, options: { logger?: Logger } = {}) {
+  const runtime = await createRuntime(config.server, options);
+  const { logger, metrics, lifecycle } = runtime;
+  const m = rankingMetrics(metrics);
+
+  const nc = await connectNats(config.natsUrl, "recmesh-ranking", logger);
+  lifecycle.add("nats", () => nc.drain());
+  const js = jetstream(nc);
+  await declareStreams(await jetstreamManager(nc), config.streams);
+  const registry = new ModelRegistry(js, await ensureObjectStore(nc, MODEL_BUCKET, config.streams.replicas), new EventPublisher(js));
+
+  const featureClient = createClient(FeatureServiceClient, config.featureAddress, config.server);
+  lifecycle.add("feature client", () => featureClient.close());
+  const featureDependency = new Dependency("feature", config.breaker, metrics, logger);
+  lifecycle.add("feature breaker", () => featureDependency.shutdown());
+
+  const table = new ModelTable<ServingModel>((err) => logger.warn({ err }, "model release failed"));
+  lifecycle.add("models", () => table.close());
+  const recent = new RecentInputs(8);
+  let views: ReadonlyMap<string, ViewLayout> = new Map();
+  const models = new ModelManager({
+    table,
+    registry: () => views,
+    loadGraph: (bytes, contract) => loadOnnxModel(bytes, contract, config.session, logger),
+    recent,
+    batching: config.batching,
+    warmupRuns: config.warmupRuns,
+    defaultModel: config.defaultModel || bootstrapModelName(config),
+    onBatch: (s) => m.observeBatch(s),
+    onRejected: (c, reason) => {
+      m.rejected.inc({ model: c.name });
+      logger.error({ model: `${c.name}/${c.version}`, reason }, "model rejected: not served");
+    },
+    onServing: (model) => {
+      m.provider.set({ model: model.contract.name, provider: model.provider }, 1);
+      logger.info(
+        { model: `${model.contract.name}/${model.contract.version}`, provider: model.provider, requested: config.session.provider },
+        `model serving on ${model.provider.toUpperCase()}`,
+      );
+    },
+  });
+  const ranker = new Ranker(
+    table,
+    new StreamFeaturesHydrator(featureClient, featureDependency, config.hydrationTimeoutMs),
+    recent,
+    { maxCandidates: config.maxCandidates },
+    (err) => {
+      m.hydrationFailures.inc();
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, "item feature hydration failed: using registry defaults");
+    },
+  );
+
+  const server = new ServiceServer({
+    settings: config.server,
+    logger,
+    metrics,
+    services: [
+      {
+        definition: RankingServiceService,
+        implementation: rankingHandlers({
+          ranker,
+          models,
+          requestedProvider: config.session.provider,
+          logger,
+          defaultDeadlineMs: config.server.defaultDeadlineMs,
+        }),
+      },
+    ],
+  });
+  await server.listen();
+  lifecycle.add("grpc", () => server.drain());
+
+  views = await waitForFeatureRegistry(featureClient, logger);
+  if (config.bootstrapModelDir && !(await registry.hasModel(bootstrapModelName(config)))) {
+    const published = await registry.publishDirectory(config.bootstrapModelDir);
+    logger.info({ model: `${published.contract.name}/${published.contract.version}` }, "bootstrap model published to the registry");
+  }
+
+  const watching = new AbortController();
+  lifecycle.add("model watch", () => watching.abort());
+  const caughtUp = followAnnouncements(registry, models, watching.signal, logger);
+  await caughtUp;
+  if (table.entries().length > 0) server.markServing();
+  else logger.warn("no model could be loaded: staying NOT_SERVING until one is published");
+  void waitForFirstModel(table, server, watching.signal);
+
+  return {
+    grpcPort: server.grpcPort,
+    adminPort: server.adminPort,
+    registry,
+    models,
+    lifecycle,
+    stop: () => lifecycle.shutdown(),
+  };
+}
+
+function bootstrapModelName(config: RankingConfig): string {
+  if (!config.bootstrapModelDir) return "";
+  return contractFromManifestJson(readFileSync(join(config.bootstrapModelDir, "manifest.json"), "utf8")).name;
+}
+
+async function waitForFeatureRegistry(client: FeatureServiceClient, logger: Logger): Promise<Map<string, ViewLayout>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const layouts = await fetchViewLayouts(client, 2_000);
+      logger.info({ views: [...layouts.keys()] }, "feature registry loaded");
+      return layouts;
+    } catch (err) {
+      if (attempt % 10 === 1) logger.warn({ err: err instanceof Error ? err.message : String(err) }, "feature registry unavailable; retrying");
+      await sleep(500);
+    }
+  }
+}
+
+/**
+ * Replays the announcement log: the backlog is reduced to the newest version
+ * per model name before loading (so a restart loads each model once), then every
+ * later announcement is applied as it arrives. Resolves when the backlog is done.
+ */
+function followAnnouncements(registry: ModelRegistry, models: ModelManager, signal: AbortSignal, logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    void (async () => {
+      if ((await registry.announcementCount()) === 0) resolve();
+      const backlog = new Map<string, Announcement>();
+      let live = false;
+      for await (const { announcement, caughtUp } of registry.announcements(signal)) {
+        if ("invalid" in announcement) {
+          logger.error({ reason: announcement.invalid }, "invalid model announcement ignored");
+        } else if (live) {
+          await models.apply(announcement);
+        } else {
+          backlog.set(announcement.contract.name, announcement);
+        }
+        if (caughtUp && !live) {
+          live = true;
+          for (const a of backlog.values()) await models.apply(a);
+          resolve();
+        }
+      }
+    })().catch((err: unknown) => {
+      if (!signal.aborted) logger.error({ err }, "model announcement stream failed");
+      resolve();
+    });
+  });
+}
+
+async function waitForFirstModel(table: ModelTable<ServingModel>, server: ServiceServer, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted && table.entries().length === 0) await sleep(200);
+  if (!signal.aborted) server.markServing();
+}
+
+if (isEntryPoint(import.meta.url)) runAsMain(() => startRankingService(loadRankingConfig()));
