@@ -63,7 +63,7 @@ export class RpcAdapter {
     fn: (requests: AsyncIterable<Req>, call: CallContext) => Promise<Res>,
   ): handleClientStreamingCall<Req, Res> {
     return (call, callback) => {
-      void this.run(method, call, false, (ctx) => fn(call as AsyncIterable<Req>, ctx)).then(
+      void this.run(method, call, false, (ctx) => fn(incoming<Req>(call), ctx)).then(
         (res) => callback(null, res),
         (err: unknown) => callback(toServiceError(err, this.logger.child({ method }))),
       );
@@ -75,7 +75,7 @@ export class RpcAdapter {
     fn: (requests: AsyncIterable<Req>, call: CallContext) => AsyncIterable<Res>,
   ): handleBidiStreamingCall<Req, Res> {
     return (call) => {
-      void this.run(method, call, false, (ctx) => pipeOut(fn(call as AsyncIterable<Req>, ctx), call, ctx.signal)).then(
+      void this.run(method, call, false, (ctx) => pipeOut(fn(incoming<Req>(call), ctx), call, ctx.signal)).then(
         () => call.end(),
         (err: unknown) => call.emit("error", toServiceError(err, this.logger.child({ method }))),
       );
@@ -117,6 +117,15 @@ export class RpcAdapter {
       span.end();
     }
   }
+}
+
+/**
+ * The request messages of a streaming call. A plain for-await over a Readable
+ * destroys it when reading ends, which for a bidi call would also tear down the
+ * response side before the handler has answered and ended it.
+ */
+function incoming<Req>(call: ServerReadableStream<Req, unknown> | ServerDuplexStream<Req, unknown>): AsyncIterable<Req> {
+  return call.iterator({ destroyOnReturn: false }) as AsyncIterable<Req>;
 }
 
 /** Resolves with `work`, or rejects with the signal's reason as soon as it aborts. */

@@ -3,10 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startInfrastructure, type Infrastructure } from "../infra/infrastructure.js";
 
+export interface TestInfrastructureOptions {
+  /** Keep Redis data across redis.process.stop()/restart() (append-only file), for outage tests. */
+  persistRedis?: boolean;
+}
+
 /** Real nats-server and redis-server for one test file, on free loopback ports, in a fresh temp dir. */
-export async function startTestInfrastructure(): Promise<Infrastructure & { dataDir: string }> {
+export async function startTestInfrastructure(options: TestInfrastructureOptions = {}): Promise<Infrastructure & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), "recmesh-test-"));
-  const infra = await startInfrastructure({ dataDir });
+  const infra = await startInfrastructure({ dataDir, persistRedis: options.persistRedis });
   return {
     ...infra,
     dataDir,

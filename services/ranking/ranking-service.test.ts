@@ -1,0 +1,229 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { credentials, Metadata, status, type ServiceError } from "@grpc/grpc-js";
+import { jetstream } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FeatureBlock } from "../../gen/recmesh/common/v1/features.js";
+import { ItemUpsertedEvent } from "../../gen/recmesh/events/v1/item_upserted_event.js";
+import { FeatureServiceClient, GetFeaturesRequest } from "../../gen/recmesh/feature/v1/feature_service.js";
+import {
+  ListModelsRequest,
+  ModelStatus,
+  RankRequest,
+  RankingServiceClient,
+  RankStreamRequest,
+  type RankStreamResponse,
+} from "../../gen/recmesh/ranking/v1/ranking_service.js";
+import { EventPublisher } from "../kit/events/event-publisher.js";
+import { MODEL_BUCKET, SUBJECTS } from "../kit/events/subjects.js";
+import { ensureObjectStore } from "../kit/events/topology.js";
+import { unaryCall } from "../kit/grpc/unary-call.js";
+import type { Infrastructure } from "../kit/infra/infrastructure.js";
+import { startTestInfrastructure } from "../kit/testing/test-infrastructure.js";
+import { testLogger } from "../kit/testing/test-logger.js";
+import { loadFeatureConfig } from "../feature/config.js";
+import { startFeatureService } from "../feature/main.js";
+import { ModelRegistry } from "./adapters/model-registry.js";
+import { loadRankingConfig } from "./config.js";
+import { startRankingService } from "./main.js";
+import { basis } from "./testing-fixtures.js";
+
+const testdata = (dir: string) => join(import.meta.dirname, "testdata", dir);
+
+/** A user_taste block: embedding = basis(0), affinities 0. */
+function userBlock(): FeatureBlock {
+  const values = new Float32Array(64);
+  values[0] = 1;
+  return { view: "user_taste", viewVersion: 1, width: 64, entityIds: ["u1"], values: Buffer.from(values.buffer), statuses: Buffer.from([1]) };
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("ranking service on real NATS, Redis, feature service and ONNX", () => {
+  let infra: Infrastructure;
+  let feature: Awaited<ReturnType<typeof startFeatureService>>;
+  let ranking: Awaited<ReturnType<typeof startRankingService>>;
+  let client: RankingServiceClient;
+  let nc: NatsConnection;
+  let registry: ModelRegistry;
+
+  const rank = (req: Partial<RankRequest>) =>
+    unaryCall(client.rank.bind(client), RankRequest.fromPartial({ userId: "u1", userFeatures: [userBlock()], ...req }), {
+      deadline: Date.now() + 5_000,
+    });
+  const listModels = () => unaryCall(client.listModels.bind(client), ListModelsRequest.create(), { deadline: Date.now() + 5_000 });
+
+  beforeAll(async () => {
+    infra = await startTestInfrastructure();
+    const env = { NATS_URL: infra.natsUrl, REDIS_URL: infra.redisUrl };
+    feature = await startFeatureService(loadFeatureConfig({ ...env, RECMESH_FEATURE_PORT: "0", RECMESH_FEATURE_ADMIN_PORT: "0" }), { logger: testLogger() });
+    nc = await connect({ servers: infra.natsUrl });
+    const js = jetstream(nc);
+    const publisher = new EventPublisher(js);
+    registry = new ModelRegistry(js, await ensureObjectStore(nc, MODEL_BUCKET), publisher);
+    await registry.publishDirectory(testdata("dot/1"));
+    // Items i1..i3 point along basis 0 with lengths 1..3: dot with the user is 1, 2, 3.
+    for (const n of [1, 2, 3]) {
+      await publisher.publish(
+        SUBJECTS.itemUpserted,
+        ItemUpsertedEvent,
+        ItemUpsertedEvent.fromPartial({ eventId: `item-i${n}`, item: { itemId: `i${n}`, category: "c", embedding: basis(0, n), available: true }, occurredAt: new Date() }),
+        { msgId: `item-i${n}` },
+      );
+    }
+    const features = new FeatureServiceClient(`127.0.0.1:${feature.grpcPort}`, credentials.createInsecure());
+    await until(async () => {
+      const res = await unaryCall(features.getFeatures.bind(features), GetFeaturesRequest.create({ entityIds: ["i3"], features: ["item_content:embedding"] }), {
+        deadline: Date.now() + 1_000,
+      });
+      const v = res.entities[0]?.values[0]?.value?.kind;
+      return v?.$case === "vectorValue" && v.value.values[0] === 3 ? true : undefined;
+    }, "item features");
+    features.close();
+
+    ranking = await startRankingService(
+      loadRankingConfig({
+        NATS_URL: infra.natsUrl,
+        RECMESH_RANKING_PORT: "0",
+        RECMESH_RANKING_ADMIN_PORT: "0",
+        RECMESH_FEATURE_ADDR: `127.0.0.1:${feature.grpcPort}`,
+        RECMESH_RANKING_PROVIDER: "cuda",
+        RECMESH_RANKING_WARMUP_RUNS: "1",
+      }),
+      { logger: testLogger() },
+    );
+    client = new RankingServiceClient(`127.0.0.1:${ranking.grpcPort}`, credentials.createInsecure());
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await nc?.close();
+    await ranking?.stop();
+    await feature?.stop();
+    await infra?.stop();
+  });
+
+  it("asked for CUDA on a machine without it, serves on CPU and reports the fallback", async () => {
+    const res = await listModels();
+    expect(res.requestedProvider).toBe("cuda");
+    const dot = res.models.find((m) => m.manifest?.model?.name === "dot");
+    expect(dot).toMatchObject({ status: ModelStatus.MODEL_STATUS_SERVING, executionProvider: "cpu", isDefault: true });
+    expect(dot?.providerFallbackReason).toMatch(/\S/);
+  });
+
+  it("hydrates item features from the feature service and defaults the unknown ones", async () => {
+    const res = await rank({ itemIds: ["i1", "i3", "unknown", "i2"] });
+    expect(res.scores).toEqual([1, 3, 0, 2]);
+    expect(res.order).toEqual([1, 3, 0, 2]);
+    expect(res.defaultedItems).toBe(1);
+    expect(res.model).toEqual({ name: "dot", version: "1" });
+    expect(res.executionProvider).toBe("cpu");
+  });
+
+  it("refuses too many candidates and an unknown pinned model with their status codes", async () => {
+    const tooMany = (await rank({ itemIds: Array.from({ length: 1001 }, (_, i) => `x${i}`) }).catch((e: unknown) => e)) as ServiceError;
+    expect(tooMany.code).toBe(status.INVALID_ARGUMENT);
+    expect(tooMany.details).toContain("limit of 1000");
+    const unknown = (await rank({ itemIds: ["i1"], model: { name: "nope", version: "" } }).catch((e: unknown) => e)) as ServiceError;
+    expect(unknown.code).toBe(status.NOT_FOUND);
+  });
+
+  it("scores chunks of a RankStream as they arrive; a bad chunk gets its own error and the stream goes on", async () => {
+    const answers: RankStreamResponse[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const stream = client.rankStream(new Metadata(), { deadline: Date.now() + 5_000 });
+      stream.on("data", (r: RankStreamResponse) => answers.push(r));
+      stream.on("error", reject);
+      stream.on("end", resolve);
+      const chunk = (chunkId: string, itemIds: string[]) =>
+        RankStreamRequest.fromPartial({ message: { $case: "chunk", value: { chunkId, itemIds } } });
+      stream.write(RankStreamRequest.fromPartial({ message: { $case: "setup", value: { userId: "u1", userFeatures: [userBlock()] } } }));
+      stream.write(chunk("a", ["i1", "i2"]));
+      stream.write(chunk("bad", []));
+      stream.write(chunk("b", ["i3"]));
+      stream.end();
+    });
+    expect(answers.map((a) => [a.chunkId, a.scores, a.error?.code ?? 0])).toEqual([
+      ["a", [1, 2], 0],
+      ["bad", [], status.INVALID_ARGUMENT],
+      ["b", [3], 0],
+    ]);
+  });
+
+  it("hot-swaps to a newly published version while calls are in flight: none fails, none mixes versions", async () => {
+    const seen = new Map<string, number>();
+    const failures: unknown[] = [];
+    let stop = false;
+    const caller = async () => {
+      while (!stop) {
+        try {
+          const res = await rank({ itemIds: ["i1", "i2", "i3"] });
+          const version = res.model?.version ?? "?";
+          seen.set(version, (seen.get(version) ?? 0) + 1);
+          const expected = version === "1" ? [1, 2, 3] : [3, 5, 7];
+          if (JSON.stringify(res.scores) !== JSON.stringify(expected)) failures.push(`mixed scores ${JSON.stringify(res.scores)} for v${version}`);
+        } catch (err) {
+          failures.push(err);
+        }
+      }
+    };
+    const callers = Array.from({ length: 16 }, caller);
+    await until(async () => ((seen.get("1") ?? 0) > 20 ? true : undefined), "calls on version 1");
+    await registry.publishDirectory(testdata("dot/2"));
+    await until(async () => ((seen.get("2") ?? 0) > 50 ? true : undefined), "calls on version 2", 30_000);
+    stop = true;
+    await Promise.all(callers);
+    expect(failures).toEqual([]);
+    expect([...seen.keys()].sort()).toEqual(["1", "2"]);
+    const models = (await listModels()).models.filter((m) => m.manifest?.model?.name === "dot");
+    expect(models.map((m) => [m.manifest?.model?.version, m.status])).toEqual([["2", ModelStatus.MODEL_STATUS_SERVING]]);
+  });
+
+  it("rejects a published version whose graph does not match its contract and keeps serving the current one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "recmesh-wide-"));
+    cpSync(testdata("wide/1"), dir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { model: { name: string; version: string } };
+    manifest.model = { name: "dot", version: "3" };
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
+    await registry.publishDirectory(dir);
+    const rejected = await until(async () => {
+      const m = (await listModels()).models.find((x) => x.manifest?.model?.version === "3");
+      return m?.status === ModelStatus.MODEL_STATUS_REJECTED ? m : undefined;
+    }, "rejection of dot/3");
+    expect(rejected.rejectionReason).toMatch(/graph input "features" has shape/);
+    expect((await rank({ itemIds: ["i1"] })).model).toEqual({ name: "dot", version: "2" });
+  });
+
+  it("returns a model's NaN scores as the lowest score, last, and counts them", async () => {
+    await registry.publishDirectory(testdata("nan/1"));
+    await until(async () => ((await listModels()).models.some((m) => m.manifest?.model?.name === "nan" && m.status === ModelStatus.MODEL_STATUS_SERVING) ? true : undefined), "nan model");
+    const negative = new Float32Array(64);
+    negative[0] = -1;
+    const res = await rank({
+      itemIds: ["i2", "neg"],
+      model: { name: "nan", version: "" },
+      itemFeatures: [
+        {
+          view: "item_content",
+          viewVersion: 1,
+          width: 64,
+          entityIds: ["i2", "neg"],
+          values: Buffer.concat([Buffer.from(new Float32Array([0, ...new Array<number>(63).fill(0)]).buffer), Buffer.from(negative.buffer)]),
+          statuses: Buffer.from([1, 1]),
+        },
+      ],
+    });
+    expect(res.nonFiniteItems).toBe(2);
+    expect(res.scores.every((s) => Number.isFinite(s))).toBe(true);
+  });
+});
