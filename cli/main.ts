@@ -1,6 +1,10 @@
 import { Command } from "commander";
+import { registerImportCommand } from "./commands/import.js";
 import { registerPublishModelCommand } from "./commands/publish-model.js";
+import { registerReplayCommand } from "./commands/replay.js";
+import { registerSeedCommand } from "./commands/seed.js";
 import { registerStackCommand } from "./commands/stack.js";
+import { registerTrainCommand } from "./commands/train.js";
 
 const program = new Command()
   .name("recmesh")
@@ -9,5 +13,9 @@ const program = new Command()
 
 registerStackCommand(program);
 registerPublishModelCommand(program);
+registerTrainCommand(program);
+registerReplayCommand(program);
+registerSeedCommand(program);
+registerImportCommand(program);
 
 await program.parseAsync(process.argv);

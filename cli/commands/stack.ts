@@ -5,6 +5,12 @@ import { connect } from "@nats-io/transport-node";
 import type { Command } from "commander";
 import { declareStreams } from "../../services/kit/events/topology.js";
 import { startInfrastructure } from "../../services/kit/infra/infrastructure.js";
+import { resolveWorldOptions, worldEndForNow } from "../../world/index.js";
+import { seedIfEmpty } from "../seed/seed-if-empty.js";
+import { worldDir } from "../seed/seed-world.js";
+import { waitForConsumers } from "../../services/kit/events/consumer-lag.js";
+import { EVENTS_STREAM } from "../../services/kit/events/subjects.js";
+import { demoRecommend } from "../stack/demo-call.js";
 import { grpcurlExamples } from "../stack/grpcurl-examples.js";
 import { availableServices, stackEnvironment } from "../stack/service-specs.js";
 import { startService, waitUntilServing, type RunningService } from "../stack/supervisor.js";
@@ -14,7 +20,15 @@ interface StackOptions {
   fresh: boolean;
   exitWhenReady: boolean;
   readyTimeout: string;
+  seed: boolean;
 }
+
+const STREAMS = { replicas: 1, eventRetentionDays: 30 };
+/** Seed of the world the stack seeds into an empty store. */
+const STACK_WORLD_SEED = 42;
+/** A user and an item of that world, for the demo call and the printed examples. */
+const SAMPLE_USER = "user-00042";
+const SAMPLE_ITEM = "item-000042";
 
 export function registerStackCommand(program: Command): void {
   program
@@ -24,6 +38,7 @@ export function registerStackCommand(program: Command): void {
     .option("--fresh", "delete the data directory first", false)
     .option("--exit-when-ready", "stop everything once all services are SERVING (smoke check)", false)
     .option("--ready-timeout <ms>", "how long each service may take to become SERVING", "60000")
+    .option("--no-seed", "do not seed the synthetic world into an empty store")
     .action((options: StackOptions) => runStack(options));
 }
 
@@ -48,11 +63,11 @@ async function runStack(options: StackOptions): Promise<void> {
   say(`  redis  ${infra.redisUrl}${infra.redis ? "" : " (external)"}`);
 
   const nc = await connect({ servers: infra.natsUrl });
-  await declareStreams(await jetstreamManager(nc), { replicas: 1, eventRetentionDays: 30 });
+  await declareStreams(await jetstreamManager(nc), STREAMS);
   await nc.close();
 
   const specs = availableServices();
-  const env = stackEnvironment(specs, infra);
+  const env = stackEnvironment(specs, infra, dataDir);
   const running: RunningService[] = [];
   const stopAll = async () => {
     for (const service of [...running].reverse()) await service.process.stop(15_000);
@@ -66,14 +81,24 @@ async function runStack(options: StackOptions): Promise<void> {
       await waitUntilServing(service, Number(options.readyTimeout));
       say(`  ${spec.name.padEnd(12)} 127.0.0.1:${spec.grpcPort}  metrics http://127.0.0.1:${spec.adminPort}/metrics`);
     }
+    if (options.seed) {
+      const world = resolveWorldOptions({ preset: "default", seed: STACK_WORLD_SEED, endTime: worldEndForNow() });
+      await seedIfEmpty({ natsUrl: infra.natsUrl, streams: STREAMS, world, dir: worldDir(dataDir, world.seed), progress: true }, (line) => say(`  ${line}`));
+    }
+    await waitForProjections(infra.natsUrl, say);
   } catch (err) {
     await stopAll();
     throw err;
   }
 
+  const front = specs.find((s) => s.name === "recommender");
+  if (front) {
+    say("");
+    for (const line of await demoRecommend(`127.0.0.1:${front.grpcPort}`, SAMPLE_USER)) say(line);
+  }
   say("");
-  say(specs.length === 0 ? "No services in this checkout yet: infrastructure only." : "Ready. Try:");
-  for (const line of grpcurlExamples(specs)) say(`  ${line}`);
+  say("Ready. Try:");
+  for (const line of grpcurlExamples(specs, SAMPLE_USER, SAMPLE_ITEM)) say(`  ${line}`);
 
   if (options.exitWhenReady) {
     await stopAll();
@@ -90,4 +115,23 @@ async function runStack(options: StackOptions): Promise<void> {
   say("stopping…");
   await stopAll();
   say("stopped");
+}
+
+/** Waits until every consumer has projected the event log, so the first Recommend sees the whole world. */
+async function waitForProjections(natsUrl: string, say: (line: string) => void): Promise<void> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    let reported = Number.POSITIVE_INFINITY;
+    await waitForConsumers(await jetstreamManager(nc), EVENTS_STREAM, {
+      timeoutMs: 15 * 60_000,
+      onProgress: (left) => {
+        if (left <= reported - 25_000) {
+          reported = left;
+          say(`  projecting the event log: ${left} events left`);
+        }
+      },
+    });
+  } finally {
+    await nc.close();
+  }
 }

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_PORTS, SERVICE_NAMES, type ServiceName } from "../../services/kit/config/ports.js";
 
@@ -29,8 +30,12 @@ export function availableServices(env: NodeJS.ProcessEnv = process.env): Service
 }
 
 /** Environment that wires every service to the infrastructure and to each other. */
-export function stackEnvironment(specs: ServiceSpec[], urls: { natsUrl: string; redisUrl: string }): Record<string, string> {
-  const env: Record<string, string> = { NATS_URL: urls.natsUrl, REDIS_URL: urls.redisUrl };
+export function stackEnvironment(specs: ServiceSpec[], urls: { natsUrl: string; redisUrl: string }, dataDir: string): Record<string, string> {
+  const env: Record<string, string> = {
+    NATS_URL: urls.natsUrl,
+    REDIS_URL: urls.redisUrl,
+    RECMESH_CANDIDATE_SNAPSHOT_DIR: join(dataDir, "candidate"),
+  };
   for (const s of specs) {
     const prefix = `RECMESH_${s.name.toUpperCase()}`;
     env[`${prefix}_PORT`] = String(s.grpcPort);

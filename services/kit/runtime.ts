@@ -47,7 +47,10 @@ export function isEntryPoint(moduleUrl: string): boolean {
  * other start-up failure exits 1.
  */
 export function runAsMain(start: () => Promise<{ lifecycle: Lifecycle }>): void {
-  start().then(
+  // Through a promise so that a configuration error thrown before start's first await lands in the same handler.
+  Promise.resolve()
+    .then(start)
+    .then(
     ({ lifecycle }) => lifecycle.handleSignals(),
     (err: unknown) => {
       if (err instanceof ConfigError) {

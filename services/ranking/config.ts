@@ -1,8 +1,12 @@
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { breakerConfigShape, breakerSettings, natsConfigShape, serverConfigShape, serverSettings } from "../kit/config/common-config.js";
 import { address, flag, nonNegative, port, positiveInt } from "../kit/config/env-types.js";
 import { loadConfig } from "../kit/config/load-config.js";
 import { DEFAULT_PORTS } from "../kit/config/ports.js";
+
+/** The checked-in demo model, published at start when the registry has no model of its name. */
+const DEMO_MODEL_DIR = fileURLToPath(new URL("../../models/ctr-mlp", import.meta.url));
 
 const schema = z.object({
   RECMESH_RANKING_PORT: port(DEFAULT_PORTS.ranking.grpc),
@@ -19,7 +23,8 @@ const schema = z.object({
   RECMESH_RANKING_MAX_CANDIDATES: positiveInt(1000),
   RECMESH_RANKING_HYDRATION_TIMEOUT_MS: positiveInt(100),
   RECMESH_RANKING_WARMUP_RUNS: z.coerce.number().int().nonnegative().default(3),
-  RECMESH_RANKING_BOOTSTRAP_MODEL_DIR: z.string().default(""),
+  RECMESH_RANKING_BOOTSTRAP_MODEL_DIR: z.string().default(DEMO_MODEL_DIR),
+  RECMESH_RANKING_BOOTSTRAP: flag(true),
   RECMESH_RANKING_DEFAULT_MODEL: z.string().default(""),
 });
 
@@ -42,7 +47,7 @@ export function loadRankingConfig(env: Record<string, string | undefined> = proc
     maxCandidates: e.RECMESH_RANKING_MAX_CANDIDATES,
     hydrationTimeoutMs: e.RECMESH_RANKING_HYDRATION_TIMEOUT_MS,
     warmupRuns: e.RECMESH_RANKING_WARMUP_RUNS,
-    bootstrapModelDir: e.RECMESH_RANKING_BOOTSTRAP_MODEL_DIR,
+    bootstrapModelDir: e.RECMESH_RANKING_BOOTSTRAP ? e.RECMESH_RANKING_BOOTSTRAP_MODEL_DIR : "",
     defaultModel: e.RECMESH_RANKING_DEFAULT_MODEL,
   };
 }

@@ -99,6 +99,7 @@ describe("ranking service on real NATS, Redis, feature service and ONNX", () => 
         RECMESH_FEATURE_ADDR: `127.0.0.1:${feature.grpcPort}`,
         RECMESH_RANKING_PROVIDER: "cuda",
         RECMESH_RANKING_WARMUP_RUNS: "1",
+        RECMESH_RANKING_BOOTSTRAP: "false",
       }),
       { logger: testLogger() },
     );
@@ -165,7 +166,7 @@ describe("ranking service on real NATS, Redis, feature service and ONNX", () => 
     const failures: unknown[] = [];
     let stop = false;
     const caller = async () => {
-      while (!stop) {
+      while (!stop && failures.length === 0) {
         try {
           const res = await rank({ itemIds: ["i1", "i2", "i3"] });
           const version = res.model?.version ?? "?";
@@ -178,12 +179,13 @@ describe("ranking service on real NATS, Redis, feature service and ONNX", () => 
       }
     };
     const callers = Array.from({ length: 16 }, caller);
-    await until(async () => ((seen.get("1") ?? 0) > 20 ? true : undefined), "calls on version 1");
+    const progressed = (version: string, calls: number) => async () => (failures.length > 0 || (seen.get(version) ?? 0) > calls ? true : undefined);
+    await until(progressed("1", 20), "calls on version 1");
     await registry.publishDirectory(testdata("dot/2"));
-    await until(async () => ((seen.get("2") ?? 0) > 50 ? true : undefined), "calls on version 2", 30_000);
+    await until(progressed("2", 50), "calls on version 2", 30_000);
     stop = true;
     await Promise.all(callers);
-    expect(failures).toEqual([]);
+    expect(failures.slice(0, 3)).toEqual([]);
     expect([...seen.keys()].sort()).toEqual(["1", "2"]);
     const models = (await listModels()).models.filter((m) => m.manifest?.model?.name === "dot");
     expect(models.map((m) => [m.manifest?.model?.version, m.status])).toEqual([["2", ModelStatus.MODEL_STATUS_SERVING]]);
@@ -202,6 +204,20 @@ describe("ranking service on real NATS, Redis, feature service and ONNX", () => 
     }, "rejection of dot/3");
     expect(rejected.rejectionReason).toMatch(/graph input "features" has shape/);
     expect((await rank({ itemIds: ["i1"] })).model).toEqual({ name: "dot", version: "2" });
+  });
+
+  it("serves the committed demo model: its contract binds to the live feature registry", async () => {
+    await registry.publishDirectory(join(import.meta.dirname, "../../models/ctr-mlp"));
+    const demo = await until(async () => {
+      const m = (await listModels()).models.find((x) => x.manifest?.model?.name === "ctr-mlp");
+      return m && m.status !== ModelStatus.MODEL_STATUS_LOADING && m.status !== ModelStatus.MODEL_STATUS_WARMING ? m : undefined;
+    }, "demo model");
+    expect(demo.rejectionReason).toBe("");
+    expect(demo.status).toBe(ModelStatus.MODEL_STATUS_SERVING);
+    const res = await rank({ itemIds: ["i1", "i2", "i3"], model: { name: "ctr-mlp", version: "" } });
+    expect(res.scores).toHaveLength(3);
+    expect(res.scores.every((s) => Number.isFinite(s))).toBe(true);
+    expect(res.nonFiniteItems).toBe(0);
   });
 
   it("returns a model's NaN scores as the lowest score, last, and counts them", async () => {

@@ -35,6 +35,10 @@ export interface ConsumerSettings<T> {
   batch?: number;
   /** Where a new durable starts; the default replays the whole stream. */
   deliverPolicy?: DeliverPolicy;
+  /** Stream sequence a new durable starts at (implies DeliverPolicy.StartSequence), e.g. just after a projection's snapshot. */
+  startSequence?: number;
+  /** The server deletes the durable after this long without a consumer (instance-scoped durables). */
+  inactiveThresholdMs?: number;
   /** While paused on DependencyDownError: resolves true once the dependency is back. */
   dependencyReady?: () => Promise<boolean>;
   /** Pause between retries while a dependency is down (default 500 ms). */
@@ -98,7 +102,10 @@ export class EventConsumer<T> {
     await ensureConsumer(this.jsm, s.stream, {
       durable_name: s.durable,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: s.deliverPolicy ?? DeliverPolicy.All,
+      ...(s.startSequence === undefined
+        ? { deliver_policy: s.deliverPolicy ?? DeliverPolicy.All }
+        : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: s.startSequence }),
+      ...(s.inactiveThresholdMs === undefined ? {} : { inactive_threshold: s.inactiveThresholdMs * NANOS_PER_MS }),
       filter_subject: s.filterSubject,
       max_deliver: this.maxDeliver,
       ack_wait: (s.ackWaitMs ?? 30_000) * NANOS_PER_MS,

@@ -78,6 +78,8 @@ export class ManagedProcess {
       await this.exited;
       clearTimeout(timer);
     }
+    // A second stop (e.g. restart() after stop()) must not wait for a 'close' that already happened.
+    if (this.log.closed) return;
     this.log.end();
     await once(this.log, "close").catch(() => undefined);
   }

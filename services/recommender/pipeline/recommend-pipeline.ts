@@ -79,7 +79,7 @@ export class RecommendPipeline {
       "ExperimentAssignment",
       0,
       () => deps.experiments.assign(query.userId, query.context, query.deadline).catch(fallback("experiment", () => deps.experiments.controlAssignments())),
-      (a) => ({ outputCount: a.length }),
+      (a) => ({ outputCount: a.length, attributes: { "recmesh.variants": a.map((x) => `${x.experiment}:${x.variant}`).join(",") } }),
     );
     const settings = variantSettings(assignments);
     const k = deps.budget.size;

@@ -1,0 +1,12 @@
+import { BinaryWriter } from "@bufbuild/protobuf/wire";
+import type { ProtoCodec } from "../../kit/events/proto-codec.js";
+
+/**
+ * Passes event bytes through untouched: the aggregator consumes every subject
+ * of the EVENTS stream with one durable (to apply them in stream order) and
+ * decodes each by its subject.
+ */
+export const RAW_EVENT_CODEC: ProtoCodec<Uint8Array> = {
+  encode: (message) => new BinaryWriter().raw(message),
+  decode: (input) => input,
+};
