@@ -53,41 +53,58 @@ export function worldDir(dataDir: string, seed: number): string {
   return join(dataDir, "world", String(seed));
 }
 
-/**
- * Generates the world, writes its ground truth, then publishes every item
- * (ItemUpsertedEvent) and every training interaction (InteractionEvent) to
- * the EVENTS stream with deterministic msg ids: re-running stores no duplicates
- * within the stream's duplicate window. Held-out interactions are never published.
- */
-export async function seedWorld(settings: SeedSettings): Promise<SeedReport> {
-  const generateStart = performance.now();
-  const world = generateWorld(settings.world);
-  const manifest = writeWorld(world, settings.dir);
-  const generateMs = performance.now() - generateStart;
+export interface PublishedWorld {
+  items: PublishTally;
+  interactions: PublishTally;
+  publishMs: number;
+}
 
+/**
+ * Publishes catalog items (ItemUpsertedEvent) and interactions (InteractionEvent)
+ * of a world to the EVENTS stream with their deterministic msg ids: re-running
+ * stores no duplicates within the stream's duplicate window.
+ */
+export async function publishWorldEvents(
+  settings: Pick<SeedSettings, "natsUrl" | "streams" | "window" | "progress">,
+  seed: number,
+  items: readonly WorldItem[],
+  interactions: readonly WorldInteraction[],
+): Promise<PublishedWorld> {
   const nc = await connect({ servers: settings.natsUrl });
   const progress = new Progress(settings.progress ?? false);
   try {
     await declareStreams(await jetstreamManager(nc), settings.streams);
     const publisher = new EventPublisher(jetstream(nc));
     const publishStart = performance.now();
-    const { items, interactions } = await withoutStackTraces(async () => ({
-      items: await publishAll(publisher, EVENTS_STREAM, ItemUpsertedEvent, itemEvents(settings.world.seed, world.items), {
+    const tallies = await withoutStackTraces(async () => ({
+      items: await publishAll(publisher, EVENTS_STREAM, ItemUpsertedEvent, itemEvents(seed, items), {
         window: settings.window,
-        bar: progress.bar("items", world.items.length),
+        bar: progress.bar("items", items.length),
       }),
-      interactions: await publishAll(publisher, EVENTS_STREAM, InteractionEvent, interactionEvents(world.interactions), {
+      interactions: await publishAll(publisher, EVENTS_STREAM, InteractionEvent, interactionEvents(interactions), {
         window: settings.window,
-        bar: progress.bar("interactions", world.interactions.length),
+        bar: progress.bar("interactions", interactions.length),
       }),
     }));
-    const publishMs = performance.now() - publishStart;
-    const total = world.items.length + world.interactions.length;
-    return { manifest, dir: settings.dir, generateMs, items, interactions, publishMs, eventsPerSecond: total / (publishMs / 1000) };
+    return { ...tallies, publishMs: performance.now() - publishStart };
   } finally {
     progress.stop();
     await nc.drain();
   }
+}
+
+/**
+ * Generates the world, writes its ground truth, then publishes every item and
+ * every training interaction. Held-out interactions are never published.
+ */
+export async function seedWorld(settings: SeedSettings): Promise<SeedReport> {
+  const generateStart = performance.now();
+  const world = generateWorld(settings.world);
+  const manifest = writeWorld(world, settings.dir);
+  const generateMs = performance.now() - generateStart;
+  const published = await publishWorldEvents(settings, settings.world.seed, world.items, world.interactions);
+  const total = world.items.length + world.interactions.length;
+  return { manifest, dir: settings.dir, generateMs, ...published, eventsPerSecond: total / (published.publishMs / 1000) };
 }
 
 /** One line per part of the report, for the console. */

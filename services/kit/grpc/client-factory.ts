@@ -6,12 +6,9 @@ export interface ClientSettings {
 
 type ClientConstructor<C extends Client> = new (address: string, creds: ChannelCredentials, options?: Partial<ChannelOptions>) => C;
 
-/**
- * A generated client for another service with recmesh's channel settings. The
- * channel starts connecting at once, so the first request does not pay for it.
- */
+/** A generated client for another service with recmesh's channel settings. */
 export function createClient<C extends Client>(Ctor: ClientConstructor<C>, address: string, settings: ClientSettings): C {
-  const client = new Ctor(address, credentials.createInsecure(), {
+  return new Ctor(address, credentials.createInsecure(), {
     "grpc.max_receive_message_length": settings.maxMessageBytes,
     "grpc.max_send_message_length": settings.maxMessageBytes,
     "grpc.keepalive_time_ms": 30_000,
@@ -20,6 +17,4 @@ export function createClient<C extends Client>(Ctor: ClientConstructor<C>, addre
     "grpc.initial_reconnect_backoff_ms": 200,
     "grpc.max_reconnect_backoff_ms": 2_000,
   });
-  client.getChannel().getConnectivityState(true);
-  return client;
 }

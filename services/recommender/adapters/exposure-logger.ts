@@ -1,5 +1,6 @@
 import { ExposureEvent } from "../../../gen/recmesh/events/v1/exposure_event.js";
 import type { EventPublisher } from "../../kit/events/event-publisher.js";
+import { exposureMessageId, exposuresToLog } from "../../experiment/exposure.js";
 import { EVENTS_STREAM, SUBJECTS } from "../../kit/events/subjects.js";
 import type { SideEffect } from "../pipeline/ports.js";
 import type { Recommendation } from "../pipeline/recommend-pipeline.js";
@@ -25,9 +26,9 @@ export function exposuresOf(r: Recommendation, now: Date): PendingExposure[] {
     model: r.model,
     exposedAt: now,
   };
-  const used = r.assignments.filter((a) => !a.forced);
-  if (used.length === 0) return [{ msgId: `exposure:${r.requestId}:`, event: ExposureEvent.fromPartial(base) }];
-  return used.map((a) => ({ msgId: `exposure:${r.requestId}:${a.experiment}`, event: ExposureEvent.fromPartial({ ...base, assignment: a }) }));
+  const used = exposuresToLog(r.assignments);
+  if (used.length === 0) return [{ msgId: exposureMessageId(r.requestId, ""), event: ExposureEvent.fromPartial(base) }];
+  return used.map((a) => ({ msgId: exposureMessageId(r.requestId, a.experiment), event: ExposureEvent.fromPartial({ ...base, assignment: a }) }));
 }
 
 export class ExposureLogger implements SideEffect<Recommendation> {

@@ -9,6 +9,7 @@ export const PARAMS = {
 
 export interface VariantSettings {
   model?: { name: string; version: string };
+  /** Per-source share of the candidates, in percent. */
   quotas: Record<string, number>;
 }
 
@@ -26,7 +27,7 @@ export function variantSettings(assignments: Assignment[]): VariantSettings {
   for (const [k, v] of Object.entries(params)) {
     if (!k.startsWith(PARAMS.candidateQuotaPrefix)) continue;
     const n = Number(v);
-    if (Number.isInteger(n) && n >= 0) quotas[k.slice(PARAMS.candidateQuotaPrefix.length)] = n;
+    if (Number.isInteger(n) && n >= 0 && n <= 100) quotas[k.slice(PARAMS.candidateQuotaPrefix.length)] = n;
   }
   const name = params[PARAMS.rankingModel];
   return { model: name ? { name, version: params[PARAMS.rankingModelVersion] ?? "" } : undefined, quotas };

@@ -122,7 +122,10 @@ export interface GenerateRequest {
   sources: string[];
   /** Items never to return (besides those the user already interacted with). */
   excludeItemIds: string[];
-  /** Per-source maximum share of k, by source name; unset sources use the configured quota. */
+  /**
+   * Per-source maximum share of k in percent (0..100), by source name; unset
+   * sources use the configured quota.
+   */
   sourceQuotas: { [key: string]: number };
   /** Restrict to one category; empty: all. */
   category: string;

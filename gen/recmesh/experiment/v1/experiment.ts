@@ -125,6 +125,18 @@ export interface Condition {
   values: string[];
 }
 
+/**
+ * LayerRange is the part [start, end) of a layer's hash space that one experiment
+ * owns (a GrowthBook namespace range): a user is eligible when
+ * fnv1a32(user_id + "__" + layer) % 1000 / 1000 falls inside it.
+ */
+export interface LayerRange {
+  /** Inclusive lower bound, in [0, 1). */
+  start: number;
+  /** Exclusive upper bound, in (start, 1]. */
+  end: number;
+}
+
 /** Experiment is one A/B test definition, stored in the JetStream KV bucket. */
 export interface Experiment {
   /** Unique key: lowercase letters, digits, '-' and '_'. */
@@ -150,6 +162,12 @@ export interface Experiment {
     | undefined;
   /** Interaction type name that counts as a conversion in results (default "CLICK"). */
   conversionEvent: string;
+  /**
+   * The share of the layer this experiment owns; experiments of one layer own
+   * disjoint ranges, so they never assign the same user. Unset: the whole layer.
+   * Only with a layer.
+   */
+  layerRange: LayerRange | undefined;
 }
 
 export interface Experiment_ForcedVariantsEntry {
@@ -474,6 +492,91 @@ export const Condition: MessageFns<Condition> = {
   },
 };
 
+function createBaseLayerRange(): LayerRange {
+  return { start: 0, end: 0 };
+}
+
+export const LayerRange: MessageFns<LayerRange> = {
+  encode(message: LayerRange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.start !== 0) {
+      writer.uint32(9).double(message.start);
+    }
+    if (message.end !== 0) {
+      writer.uint32(17).double(message.end);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LayerRange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLayerRange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.start = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.end = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LayerRange {
+    return {
+      start: isSet(object.start) ? globalThis.Number(object.start) : 0,
+      end: isSet(object.end) ? globalThis.Number(object.end) : 0,
+    };
+  },
+
+  toJSON(message: LayerRange): unknown {
+    const obj: any = {};
+    if (message.start !== 0) {
+      obj.start = floatToJson(message.start);
+    }
+    if (message.end !== 0) {
+      obj.end = floatToJson(message.end);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LayerRange>, I>>(base?: I): LayerRange {
+    return LayerRange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LayerRange>, I>>(object: I): LayerRange {
+    const message = createBaseLayerRange();
+    message.start = object.start ?? 0;
+    message.end = object.end ?? 0;
+    return message;
+  },
+};
+
 function createBaseExperiment(): Experiment {
   return {
     name: "",
@@ -489,6 +592,7 @@ function createBaseExperiment(): Experiment {
     startTime: undefined,
     endTime: undefined,
     conversionEvent: "",
+    layerRange: undefined,
   };
 }
 
@@ -532,6 +636,9 @@ export const Experiment: MessageFns<Experiment> = {
     }
     if (message.conversionEvent !== "") {
       writer.uint32(106).string(message.conversionEvent);
+    }
+    if (message.layerRange !== undefined) {
+      LayerRange.encode(message.layerRange, writer.uint32(114).fork()).join();
     }
     return writer;
   },
@@ -656,6 +763,14 @@ export const Experiment: MessageFns<Experiment> = {
             message.conversionEvent = reader.string();
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.layerRange = LayerRange.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -727,6 +842,11 @@ export const Experiment: MessageFns<Experiment> = {
         : isSet(object.conversion_event)
         ? globalThis.String(object.conversion_event)
         : "",
+      layerRange: isSet(object.layerRange)
+        ? LayerRange.fromJSON(object.layerRange)
+        : isSet(object.layer_range)
+        ? LayerRange.fromJSON(object.layer_range)
+        : undefined,
     };
   },
 
@@ -777,6 +897,9 @@ export const Experiment: MessageFns<Experiment> = {
     if (message.conversionEvent !== "") {
       obj.conversionEvent = message.conversionEvent;
     }
+    if (message.layerRange !== undefined) {
+      obj.layerRange = LayerRange.toJSON(message.layerRange);
+    }
     return obj;
   },
 
@@ -806,6 +929,9 @@ export const Experiment: MessageFns<Experiment> = {
     message.startTime = object.startTime ?? undefined;
     message.endTime = object.endTime ?? undefined;
     message.conversionEvent = object.conversionEvent ?? "";
+    message.layerRange = (object.layerRange !== undefined && object.layerRange !== null)
+      ? LayerRange.fromPartial(object.layerRange)
+      : undefined;
     return message;
   },
 };

@@ -153,7 +153,7 @@ export interface ScoredCandidate {
 export interface Explanation {
   stages: StageTrace[];
   sources: SourceReport[];
-  /** "view:feature" inputs of the model used. */
+  /** User feature views fetched for ranking (empty when the feature service was down). */
   featuresUsed: string[];
   /** Raw scores of every ranked candidate, best first. */
   rawScores: ScoredCandidate[];
