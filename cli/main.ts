@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { registerImportCommand } from "./commands/import.js";
+import { registerEvalCommand } from "./commands/eval.js";
 import { registerPublishModelCommand } from "./commands/publish-model.js";
 import { registerReplayCommand } from "./commands/replay.js";
 import { registerSeedCommand } from "./commands/seed.js";
@@ -14,6 +15,7 @@ const program = new Command()
 registerStackCommand(program);
 registerPublishModelCommand(program);
 registerTrainCommand(program);
+registerEvalCommand(program);
 registerReplayCommand(program);
 registerSeedCommand(program);
 registerImportCommand(program);
