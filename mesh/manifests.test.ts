@@ -112,6 +112,21 @@ describe.runIf(renderable)("mesh: rendered manifests", () => {
     }
   });
 
+  it("exactly the services whose configuration reads REDIS_URL get it and may reach Redis", () => {
+    const readers = AUTOSCALED.filter((name) => readFileSync(join(repoRoot, "services", name, "config.ts"), "utf8").includes("redisConfigShape"));
+    expect(readers.length).toBeGreaterThan(0);
+    for (const target of TARGETS.filter((t) => t.startsWith("overlays/"))) {
+      const objects = render(target);
+      const withUrl = AUTOSCALED.filter((name) => {
+        const container = records(at(named(objects, "Deployment", name)?.spec, "template", "spec", "containers"))[0];
+        return records(at(container, "env")).some((e) => e.name === "REDIS_URL");
+      });
+      expect(withUrl.sort(), target).toEqual([...readers].sort());
+      const clients = records(at(named(objects, "MeshTLSAuthentication", "redis-clients")?.spec, "identityRefs")).map((r) => String(r.name));
+      expect(clients.sort(), target).toEqual([...readers].sort());
+    }
+  });
+
   it("the cpu overlay has no GPU workload", () => {
     const objects = render("overlays/cpu");
     expect(JSON.stringify(objects)).not.toContain("nvidia.com/gpu");
