@@ -6,7 +6,7 @@ import {
   type RecommendedItem,
 } from "../../gen/recmesh/recommender/v1/recommender_service.js";
 import { SourceStatus } from "../../gen/recmesh/candidate/v1/candidate_service.js";
-import { KIND_BY_TYPE } from "./adapters/interaction-publisher.js";
+import { interactionKindOf } from "../kit/events/interaction-kinds.js";
 import type { Recommendation } from "./pipeline/recommend-pipeline.js";
 import type { Degraded, SourceReport } from "./pipeline/types.js";
 import type { InteractionInput } from "./tracking/interaction.js";
@@ -36,7 +36,7 @@ export function interactionInput(i: ProtoInteraction | undefined): InteractionIn
     eventId: i?.eventId ?? "",
     userId: i?.userId ?? "",
     itemId: i?.itemId ?? "",
-    kind: i ? KIND_BY_TYPE[i.type] : undefined,
+    kind: i ? interactionKindOf(i.type) : undefined,
     occurredAt: i?.occurredAt,
     requestId: i?.requestId ?? "",
     surface: i?.surface ?? "",

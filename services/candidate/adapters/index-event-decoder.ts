@@ -1,19 +1,10 @@
-import { InteractionType } from "../../../gen/recmesh/common/v1/interaction.js";
 import { InteractionEvent } from "../../../gen/recmesh/events/v1/interaction_event.js";
 import { ItemUpsertedEvent } from "../../../gen/recmesh/events/v1/item_upserted_event.js";
 import { PoisonEventError } from "../../kit/events/event-errors.js";
+import { interactionKindOf } from "../../kit/events/interaction-kinds.js";
 import type { ProtoCodec } from "../../kit/events/proto-codec.js";
 import { SUBJECTS } from "../../kit/events/subjects.js";
 import type { IndexEvent, InteractionKind } from "../index/index-events.js";
-
-const KINDS: Partial<Record<InteractionType, InteractionKind>> = {
-  [InteractionType.INTERACTION_TYPE_VIEW]: "view",
-  [InteractionType.INTERACTION_TYPE_CLICK]: "click",
-  [InteractionType.INTERACTION_TYPE_ADD_TO_CART]: "add_to_cart",
-  [InteractionType.INTERACTION_TYPE_PURCHASE]: "purchase",
-  [InteractionType.INTERACTION_TYPE_RATING]: "rating",
-  [InteractionType.INTERACTION_TYPE_DISMISS]: "dismiss",
-};
 
 const INTERACTION_PREFIX = SUBJECTS.allInteractions.replace("*", "");
 
@@ -41,7 +32,7 @@ export function decodeIndexEvent(subject: string, data: Uint8Array, publishedAtM
     const event = decode(InteractionEvent, subject, data);
     const i = event.interaction;
     if (!i?.userId || !i.itemId) throw new PoisonEventError(`interaction ${event.eventId} lacks a user_id or item_id`);
-    const kind = KINDS[i.type];
+    const kind = interactionKindOf(i.type);
     if (!kind) throw new PoisonEventError(`interaction ${event.eventId} has no known type (${String(i.type)})`);
     const timeMs = i.occurredAt?.getTime() ?? event.receivedAt?.getTime() ?? publishedAtMs;
     return { kind: "interaction", userId: i.userId, itemId: i.itemId, interaction: kind, timeMs };

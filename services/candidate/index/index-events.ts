@@ -1,7 +1,7 @@
-/** What a user did with an item, as the candidate index distinguishes it. */
-export const INTERACTION_KINDS = ["view", "click", "add_to_cart", "purchase", "rating", "dismiss"] as const;
+import type { InteractionKind } from "../../kit/events/interaction-kinds.js";
 
-export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+export { INTERACTION_KINDS } from "../../kit/events/interaction-kinds.js";
+export type { InteractionKind };
 
 /** A catalog entry was created or changed. */
 export interface ItemChange {

@@ -1,24 +1,15 @@
-import { InteractionType } from "../../../gen/recmesh/common/v1/interaction.js";
 import { FeaturesUpdatedEvent } from "../../../gen/recmesh/events/v1/features_updated_event.js";
 import { InteractionEvent } from "../../../gen/recmesh/events/v1/interaction_event.js";
 import { ItemUpsertedEvent } from "../../../gen/recmesh/events/v1/item_upserted_event.js";
 import { InvalidArgumentError } from "../../kit/errors/errors.js";
 import { PoisonEventError } from "../../kit/events/event-errors.js";
+import { interactionKindOf } from "../../kit/events/interaction-kinds.js";
 import type { ProtoCodec } from "../../kit/events/proto-codec.js";
 import { SUBJECTS } from "../../kit/events/subjects.js";
 import type { FeatureEvent, InteractionKind } from "../domain/feature-events.js";
 import { validateWrite } from "../domain/write-validation.js";
 import type { FeatureRegistry } from "../registry/feature-registry.js";
 import { writeInputFromProto } from "./proto-mapping.js";
-
-const INTERACTION_KINDS: Partial<Record<InteractionType, InteractionKind>> = {
-  [InteractionType.INTERACTION_TYPE_VIEW]: "view",
-  [InteractionType.INTERACTION_TYPE_CLICK]: "click",
-  [InteractionType.INTERACTION_TYPE_ADD_TO_CART]: "add_to_cart",
-  [InteractionType.INTERACTION_TYPE_PURCHASE]: "purchase",
-  [InteractionType.INTERACTION_TYPE_RATING]: "rating",
-  [InteractionType.INTERACTION_TYPE_DISMISS]: "dismiss",
-};
 
 const INTERACTION_PREFIX = SUBJECTS.allInteractions.replace("*", "");
 
@@ -74,7 +65,7 @@ export class FeatureEventDecoder {
     const i = ev.interaction;
     if (!i) throw new PoisonEventError("interaction event without an interaction");
     if (!i.userId || !i.itemId) throw new PoisonEventError(`interaction ${ev.eventId} lacks ${i.userId ? "item_id" : "user_id"}`);
-    const kind = INTERACTION_KINDS[i.type];
+    const kind = interactionKindOf(i.type);
     if (!kind) throw new PoisonEventError(`interaction ${ev.eventId} has no known type (${String(i.type)})`);
     if (!Number.isFinite(i.value)) throw new PoisonEventError(`interaction ${ev.eventId} has a non-finite value`);
     return {

@@ -1,5 +1,7 @@
 /** Interaction types the aggregator counts, named as the event subjects name them. */
-export type InteractionKind = "view" | "click" | "add_to_cart" | "purchase" | "rating" | "dismiss";
+import type { InteractionKind } from "../../kit/events/interaction-kinds.js";
+
+export type { InteractionKind };
 
 /** An item was created or changed (ItemUpsertedEvent). */
 export interface ItemUpserted {

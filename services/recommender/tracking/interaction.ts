@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import { InvalidArgumentError } from "../../kit/errors/errors.js";
 
-export type InteractionKind = "view" | "click" | "add_to_cart" | "purchase" | "rating" | "dismiss";
+import type { InteractionKind } from "../../kit/events/interaction-kinds.js";
+
+export type { InteractionKind };
 
 /** A validated interaction, ready to become an event. */
 export interface Interaction {
