@@ -1,32 +1,14 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { Metadata, type ServiceError } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExperimentServiceClient } from "../../gen/recmesh/experiment/v1/experiment_service.js";
 import { createClient } from "../kit/grpc/client-factory.js";
 import { checkHealth } from "../kit/grpc/health-client.js";
 import { freePort } from "../kit/infra/free-port.js";
+import { launchService } from "../kit/testing/launch-service.js";
 import { startTestInfrastructure } from "../kit/testing/test-infrastructure.js";
 import { until } from "./testing/experiment-harness.js";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-
-/** `node --import tsx services/experiment/main.ts` as the stack runs it. */
-function launch(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "services/experiment/main.ts"], {
-    cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  void exited.then(() => clearTimeout(killer));
-  return { child, exited, stderr: () => stderr };
-}
+const launch = (env: Record<string, string>) => launchService("experiment", env);
 
 let infra: Awaited<ReturnType<typeof startTestInfrastructure>>;
 
