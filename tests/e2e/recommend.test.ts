@@ -1,11 +1,13 @@
-import { credentials } from "@grpc/grpc-js";
+import { credentials, Metadata } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InteractionType } from "../../gen/recmesh/common/v1/interaction.js";
 import {
   RecommendRequest,
   RecommenderServiceClient,
+  SessionRequest,
   TrackRequest,
   type RecommendResponse,
+  type SessionResponse,
 } from "../../gen/recmesh/recommender/v1/recommender_service.js";
 import { unaryCall } from "../../services/kit/grpc/unary-call.js";
 import { readWorldInteractions, readWorldItems } from "../../world/index.js";
@@ -92,5 +94,37 @@ describe("the whole stack: Recommend and Track end to end", () => {
     const after = await recommend(userId, 30);
     expect(share(after, target)).toBeGreaterThan(share(before, target));
     for (const id of clicked) expect(after.items.map((i) => i.itemId)).not.toContain(id);
+  });
+
+  it("a Session streams a list, acknowledges a click, then pushes a fresh list without what was shown or clicked", async () => {
+    const userId = [...seenByUser.keys()][7] as string;
+    const lists: RecommendResponse[] = [];
+    const acks: string[] = [];
+    const stream = client.session(new Metadata(), { deadline: Date.now() + 30_000 });
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on("error", reject);
+      stream.on("end", resolve);
+    });
+    const nextList = new Promise<void>((resolve) => {
+      stream.on("data", (m: SessionResponse) => {
+        if (m.event?.$case === "recommendations") {
+          lists.push(m.event.value);
+          if (lists.length === 1) {
+            const clicked = m.event.value.items[0]?.itemId ?? "";
+            stream.write(SessionRequest.fromPartial({ action: { $case: "interaction", value: { itemId: clicked, type: InteractionType.INTERACTION_TYPE_CLICK } } }));
+          }
+          if (lists.length === 2) resolve();
+        } else if (m.event?.$case === "tracked") acks.push(m.event.value.eventId);
+      });
+    });
+    stream.write(SessionRequest.fromPartial({ action: { $case: "start", value: { userId, count: 10, surface: "home" } } }));
+    await nextList;
+    stream.end();
+    await done;
+    expect(acks).toHaveLength(1);
+    const [first, second] = lists as [RecommendResponse, RecommendResponse];
+    expect(second.items.length).toBe(10);
+    const shown = new Set(first.items.map((i) => i.itemId));
+    for (const item of second.items) expect(shown.has(item.itemId)).toBe(false);
   });
 });
