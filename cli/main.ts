@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerCertsCommand } from "./commands/certs.js";
 import { registerImportCommand } from "./commands/import.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerPublishModelCommand } from "./commands/publish-model.js";
@@ -19,5 +20,6 @@ registerEvalCommand(program);
 registerReplayCommand(program);
 registerSeedCommand(program);
 registerImportCommand(program);
+registerCertsCommand(program);
 
 await program.parseAsync(process.argv);

@@ -127,6 +127,21 @@ describe.runIf(renderable)("mesh: rendered manifests", () => {
     }
   });
 
+  it("exactly one process runs the feature aggregator (one per Redis), replaced with Recreate", () => {
+    for (const target of TARGETS) {
+      const aggregators = ofKind(render(target), "Deployment").filter((d) => {
+        const container = records(at(d.spec, "template", "spec", "containers"))[0];
+        const args = Array.isArray(container?.args) ? container.args.map(String) : [];
+        const env = records(at(container, "env"));
+        return args.includes("services/feature/main.ts") && env.find((e) => e.name === "RECMESH_FEATURE_AGGREGATOR")?.value !== "false";
+      });
+      expect(aggregators.map((d) => [d.metadata.name, at(d.spec, "replicas"), at(d.spec, "strategy", "type")]), target).toEqual([
+        ["feature-aggregator", 1, "Recreate"],
+      ]);
+      expect(ofKind(render(target), "HorizontalPodAutoscaler").some((h) => at(h.spec, "scaleTargetRef", "name") === "feature-aggregator"), target).toBe(false);
+    }
+  });
+
   it("the cpu overlay has no GPU workload", () => {
     const objects = render("overlays/cpu");
     expect(JSON.stringify(objects)).not.toContain("nvidia.com/gpu");

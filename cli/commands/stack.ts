@@ -5,7 +5,9 @@ import { connect } from "@nats-io/transport-node";
 import type { Command } from "commander";
 import { declareStreams } from "../../services/kit/events/topology.js";
 import { startInfrastructure } from "../../services/kit/infra/infrastructure.js";
+import { redactUrl } from "../../services/kit/telemetry/redact-url.js";
 import { resolveWorldOptions, worldEndForNow } from "../../world/index.js";
+import { loadCliGrpcTls } from "../cli-config.js";
 import { seedIfEmpty } from "../seed/seed-if-empty.js";
 import { worldDir } from "../seed/seed-world.js";
 import { waitForConsumers } from "../../services/kit/events/consumer-lag.js";
@@ -48,6 +50,8 @@ async function runStack(options: StackOptions): Promise<void> {
   const logDir = join(dataDir, "logs");
   mkdirSync(logDir, { recursive: true });
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  // The services inherit RECMESH_TLS_* from this environment; health checks and the demo call must speak the same.
+  const tls = loadCliGrpcTls();
 
   say(`recmesh stack — data and logs in ${dataDir}`);
   const infra = await startInfrastructure({
@@ -59,8 +63,8 @@ async function runStack(options: StackOptions): Promise<void> {
     persistRedis: true,
     log: say,
   });
-  say(`  nats   ${infra.natsUrl}${infra.nats ? "" : " (external)"}`);
-  say(`  redis  ${infra.redisUrl}${infra.redis ? "" : " (external)"}`);
+  say(`  nats   ${redactUrl(infra.natsUrl)}${infra.nats ? "" : " (external)"}`);
+  say(`  redis  ${redactUrl(infra.redisUrl)}${infra.redis ? "" : " (external)"}`);
 
   const nc = await connect({ servers: infra.natsUrl });
   await declareStreams(await jetstreamManager(nc), STREAMS);
@@ -78,7 +82,7 @@ async function runStack(options: StackOptions): Promise<void> {
     for (const spec of specs) {
       const service = startService(spec, env, logDir);
       running.push(service);
-      await waitUntilServing(service, Number(options.readyTimeout));
+      await waitUntilServing(service, Number(options.readyTimeout), tls);
       say(`  ${spec.name.padEnd(12)} 127.0.0.1:${spec.grpcPort}  metrics http://127.0.0.1:${spec.adminPort}/metrics`);
     }
     if (options.seed) {
@@ -94,11 +98,11 @@ async function runStack(options: StackOptions): Promise<void> {
   const front = specs.find((s) => s.name === "recommender");
   if (front) {
     say("");
-    for (const line of await demoRecommend(`127.0.0.1:${front.grpcPort}`, SAMPLE_USER)) say(line);
+    for (const line of await demoRecommend(`127.0.0.1:${front.grpcPort}`, SAMPLE_USER, tls)) say(line);
   }
   say("");
   say("Ready. Try:");
-  for (const line of grpcurlExamples(specs, SAMPLE_USER, SAMPLE_ITEM)) say(`  ${line}`);
+  for (const line of grpcurlExamples(specs, SAMPLE_USER, SAMPLE_ITEM, tls)) say(`  ${line}`);
 
   if (options.exitWhenReady) {
     await stopAll();

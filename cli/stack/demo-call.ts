@@ -1,10 +1,11 @@
-import { credentials } from "@grpc/grpc-js";
 import { RecommendRequest, RecommenderServiceClient, DegradedComponent } from "../../gen/recmesh/recommender/v1/recommender_service.js";
+import type { GrpcTlsSettings } from "../../services/kit/config/tls-config.js";
+import { channelCredentials, tlsChannelOptions } from "../../services/kit/grpc/tls-credentials.js";
 import { unaryCall } from "../../services/kit/grpc/unary-call.js";
 
 /** One Recommend through the front door, formatted for the console: proof the stack works end to end. */
-export async function demoRecommend(address: string, userId: string): Promise<string[]> {
-  const client = new RecommenderServiceClient(address, credentials.createInsecure());
+export async function demoRecommend(address: string, userId: string, tls?: GrpcTlsSettings): Promise<string[]> {
+  const client = new RecommenderServiceClient(address, channelCredentials(tls), tlsChannelOptions(tls));
   const call = () =>
     unaryCall(client.recommend.bind(client), RecommendRequest.fromPartial({ userId, count: 5, surface: "home" }), { deadline: Date.now() + 10_000 });
   try {

@@ -1,6 +1,9 @@
-import { at, describe, named, ofKind, records, selects, type Json, type K8sObject } from "./k8s-model.js";
+import { at, describe, named, ofKind, records, selects, stringMap, type Json, type K8sObject } from "./k8s-model.js";
 import type { MeshContext } from "./mesh-context.js";
 import { isMeshed, podPorts, resolvePort, type PodTemplateModel } from "./workloads.js";
+
+/** A Server annotated with this admits nothing on purpose (a port no one may call). */
+export const CLOSED_ANNOTATION = "recmesh.dev/admits-nothing";
 
 const POLICY_GROUP = "policy.linkerd.io";
 const PROXY_PROTOCOLS = new Set(["unknown", "HTTP/1", "HTTP/2", "gRPC", "opaque", "TLS"]);
@@ -76,7 +79,9 @@ export function checkAuthorizations(ctx: MeshContext): string[] {
   }
   for (const server of ofKind(ctx.objects, "Server")) {
     const authorized = ofKind(ctx.objects, "AuthorizationPolicy").some((p) => at(p.spec, "targetRef", "name") === server.metadata.name && at(p.spec, "targetRef", "kind") === "Server");
-    if (!authorized) problems.push(`${describe(server)}: no AuthorizationPolicy targets it, so it admits nothing`);
+    const closedOnPurpose = stringMap(server.metadata.annotations)[CLOSED_ANNOTATION] === "true";
+    if (!authorized && !closedOnPurpose) problems.push(`${describe(server)}: no AuthorizationPolicy targets it, so it admits nothing`);
+    if (authorized && closedOnPurpose) problems.push(`${describe(server)}: marked ${CLOSED_ANNOTATION} but an AuthorizationPolicy targets it`);
   }
   return problems;
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { breakerConfigShape, breakerSettings, natsConfigShape, serverConfigShape, serverSettings } from "../kit/config/common-config.js";
 import { address, nonNegative, port, positiveInt } from "../kit/config/env-types.js";
 import { loadConfig } from "../kit/config/load-config.js";
+import { natsSettings } from "../kit/config/nats-config.js";
 import { DEFAULT_PORTS } from "../kit/config/ports.js";
 import { INTERACTION_KINDS, type InteractionKind } from "./index/index-events.js";
 import { DEFAULT_INTERACTION_WEIGHTS, type InteractionWeights } from "./index/interaction-weights.js";
@@ -81,7 +82,7 @@ export function loadCandidateConfig(env: Record<string, string | undefined> = pr
   const e = loadConfig(schema, env);
   return {
     server: serverSettings("candidate", { grpcPort: e.RECMESH_CANDIDATE_PORT, adminPort: e.RECMESH_CANDIDATE_ADMIN_PORT }, e),
-    natsUrl: e.NATS_URL,
+    nats: natsSettings(e),
     streams: { replicas: e.RECMESH_STREAM_REPLICAS, eventRetentionDays: e.RECMESH_EVENT_RETENTION_DAYS },
     breaker: breakerSettings(e),
     feature: { address: e.RECMESH_FEATURE_ADDR, timeoutMs: e.RECMESH_CANDIDATE_FEATURE_TIMEOUT_MS },

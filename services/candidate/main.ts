@@ -53,7 +53,7 @@ export async function startCandidateService(config: CandidateConfig, options: Ca
   const { logger, metrics, lifecycle } = runtime;
   const clock = options.clock ?? Date.now;
   try {
-    const nc = await connectNats(config.natsUrl, "recmesh-candidate", logger);
+    const nc = await connectNats(config.nats, "recmesh-candidate", logger);
     lifecycle.add("nats", () => nc.drain());
     const jsm = await jetstreamManager(nc);
     await declareStreams(jsm, config.streams);

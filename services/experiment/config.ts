@@ -2,6 +2,8 @@ import { z } from "zod";
 import { natsConfigShape, redisConfigShape, serverConfigShape, serverSettings } from "../kit/config/common-config.js";
 import { flag, port, positiveInt } from "../kit/config/env-types.js";
 import { loadConfig } from "../kit/config/load-config.js";
+import { natsSettings } from "../kit/config/nats-config.js";
+import { redisSettings } from "../kit/config/redis-config.js";
 import { DEFAULT_PORTS } from "../kit/config/ports.js";
 
 const schema = z.object({
@@ -28,8 +30,8 @@ export function loadExperimentConfig(env: Record<string, string | undefined> = p
   const e = loadConfig(schema, env);
   return {
     server: serverSettings("experiment", { grpcPort: e.RECMESH_EXPERIMENT_PORT, adminPort: e.RECMESH_EXPERIMENT_ADMIN_PORT }, e),
-    natsUrl: e.NATS_URL,
-    redisUrl: e.REDIS_URL,
+    nats: natsSettings(e),
+    redis: redisSettings(e),
     streams: { replicas: e.RECMESH_STREAM_REPLICAS, eventRetentionDays: e.RECMESH_EVENT_RETENTION_DAYS },
     runAnalyzer: e.RECMESH_EXPERIMENT_ANALYZER,
     freshness: { checkIntervalMs: e.RECMESH_EXPERIMENT_KV_CHECK_MS, staleAfterMs: e.RECMESH_EXPERIMENT_STALE_AFTER_MS },

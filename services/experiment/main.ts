@@ -38,9 +38,9 @@ export async function startExperimentService(config: ExperimentConfig, options: 
   const { logger, metrics, lifecycle } = runtime;
   const clock = options.clock ?? Date.now;
   try {
-    const redis = await connectRedis(config.redisUrl, "recmesh-experiment", logger);
+    const redis = await connectRedis(config.redis, "recmesh-experiment", logger);
     lifecycle.add("redis", () => redis.quit());
-    const nc = await connectNats(config.natsUrl, "recmesh-experiment", logger);
+    const nc = await connectNats(config.nats, "recmesh-experiment", logger);
     lifecycle.add("nats", () => nc.drain());
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc);

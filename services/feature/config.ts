@@ -2,6 +2,8 @@ import { z } from "zod";
 import { natsConfigShape, redisConfigShape, serverConfigShape, serverSettings } from "../kit/config/common-config.js";
 import { flag, port, positiveInt } from "../kit/config/env-types.js";
 import { loadConfig } from "../kit/config/load-config.js";
+import { natsSettings } from "../kit/config/nats-config.js";
+import { redisSettings } from "../kit/config/redis-config.js";
 import { DEFAULT_PORTS } from "../kit/config/ports.js";
 
 const schema = z.object({
@@ -28,8 +30,8 @@ export function loadFeatureConfig(env: Record<string, string | undefined> = proc
   const e = loadConfig(schema, env);
   return {
     server: serverSettings("feature", { grpcPort: e.RECMESH_FEATURE_PORT, adminPort: e.RECMESH_FEATURE_ADMIN_PORT }, e),
-    natsUrl: e.NATS_URL,
-    redisUrl: e.REDIS_URL,
+    nats: natsSettings(e),
+    redis: redisSettings(e),
     streams: { replicas: e.RECMESH_STREAM_REPLICAS, eventRetentionDays: e.RECMESH_EVENT_RETENTION_DAYS },
     limits: {
       getMaxEntities: e.RECMESH_FEATURE_GET_MAX_ENTITIES,

@@ -31,9 +31,9 @@ export async function startFeatureService(config: FeatureConfig, options: Featur
   const { logger, metrics, lifecycle } = runtime;
   const clock = options.clock ?? Date.now;
   try {
-    const redis = await connectRedis(config.redisUrl, "recmesh-feature", logger);
+    const redis = await connectRedis(config.redis, "recmesh-feature", logger);
     lifecycle.add("redis", () => redis.quit());
-    const nc = await connectNats(config.natsUrl, "recmesh-feature", logger);
+    const nc = await connectNats(config.nats, "recmesh-feature", logger);
     lifecycle.add("nats", () => nc.drain());
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc);

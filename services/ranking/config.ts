@@ -3,6 +3,7 @@ import { z } from "zod";
 import { breakerConfigShape, breakerSettings, natsConfigShape, serverConfigShape, serverSettings } from "../kit/config/common-config.js";
 import { address, flag, nonNegative, port, positiveInt } from "../kit/config/env-types.js";
 import { loadConfig } from "../kit/config/load-config.js";
+import { natsSettings } from "../kit/config/nats-config.js";
 import { DEFAULT_PORTS } from "../kit/config/ports.js";
 
 /** The checked-in demo model, published at start when the registry has no model of its name. */
@@ -34,7 +35,7 @@ export function loadRankingConfig(env: Record<string, string | undefined> = proc
   const e = loadConfig(schema, env);
   return {
     server: serverSettings("ranking", { grpcPort: e.RECMESH_RANKING_PORT, adminPort: e.RECMESH_RANKING_ADMIN_PORT }, e),
-    natsUrl: e.NATS_URL,
+    nats: natsSettings(e),
     streams: { replicas: e.RECMESH_STREAM_REPLICAS, eventRetentionDays: e.RECMESH_EVENT_RETENTION_DAYS },
     featureAddress: e.RECMESH_FEATURE_ADDR,
     breaker: breakerSettings(e),

@@ -1,5 +1,7 @@
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { Logger } from "pino";
 import { FeatureServiceClient } from "../../gen/recmesh/feature/v1/feature_service.js";
 import { RankingServiceService } from "../../gen/recmesh/ranking/v1/ranking_service.js";
@@ -11,22 +13,20 @@ import { createClient } from "../kit/grpc/client-factory.js";
 import { Dependency } from "../kit/grpc/dependency.js";
 import { ServiceServer } from "../kit/grpc/service-server.js";
 import { createRuntime, isEntryPoint, runAsMain } from "../kit/runtime.js";
-import { fetchViewLayouts } from "./adapters/feature-views-client.js";
+import { contractFromManifestJson } from "./adapters/manifest-codec.js";
 import { ModelRegistry } from "./adapters/model-registry.js";
 import { loadOnnxModel } from "./adapters/onnx-model.js";
+import { followAnnouncements, waitForFeatureRegistry } from "./adapters/registry-follower.js";
 import { StreamFeaturesHydrator } from "./adapters/stream-features-hydrator.js";
 import { loadRankingConfig, type RankingConfig } from "./config.js";
 import { rankingHandlers } from "./handlers.js";
-import { rankingMetrics } from "./ranking-metrics.js";
 import type { ViewLayout } from "./model/feature-layout.js";
-import { ModelManager, type Announcement } from "./model/model-manager.js";
+import { ModelManager } from "./model/model-manager.js";
 import { ModelTable } from "./model/model-table.js";
 import type { ServingModel } from "./model/serving-model.js";
 import { Ranker } from "./ranker.js";
+import { rankingMetrics } from "./ranking-metrics.js";
 import { RecentInputs } from "./scoring/recent-inputs.js";
-import { contractFromManifestJson } from "./adapters/manifest-codec.js";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 
 /** Composition root of the ranking service. */
 export async function startRankingService(config: RankingConfig, options: { logger?: Logger } = {}) {
@@ -34,7 +34,7 @@ export async function startRankingService(config: RankingConfig, options: { logg
   const { logger, metrics, lifecycle } = runtime;
   const m = rankingMetrics(metrics);
 
-  const nc = await connectNats(config.natsUrl, "recmesh-ranking", logger);
+  const nc = await connectNats(config.nats, "recmesh-ranking", logger);
   lifecycle.add("nats", () => nc.drain());
   const js = jetstream(nc);
   await declareStreams(await jetstreamManager(nc), config.streams);
@@ -128,51 +128,6 @@ export async function startRankingService(config: RankingConfig, options: { logg
 function bootstrapModelName(config: RankingConfig): string {
   if (!config.bootstrapModelDir) return "";
   return contractFromManifestJson(readFileSync(join(config.bootstrapModelDir, "manifest.json"), "utf8")).name;
-}
-
-async function waitForFeatureRegistry(client: FeatureServiceClient, logger: Logger): Promise<Map<string, ViewLayout>> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const layouts = await fetchViewLayouts(client, 2_000);
-      logger.info({ views: [...layouts.keys()] }, "feature registry loaded");
-      return layouts;
-    } catch (err) {
-      if (attempt % 10 === 1) logger.warn({ err: err instanceof Error ? err.message : String(err) }, "feature registry unavailable; retrying");
-      await sleep(500);
-    }
-  }
-}
-
-/**
- * Replays the announcement log: the backlog is reduced to the newest version
- * per model name before loading (so a restart loads each model once), then every
- * later announcement is applied as it arrives. Resolves when the backlog is done.
- */
-function followAnnouncements(registry: ModelRegistry, models: ModelManager, signal: AbortSignal, logger: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    void (async () => {
-      if ((await registry.announcementCount()) === 0) resolve();
-      const backlog = new Map<string, Announcement>();
-      let live = false;
-      for await (const { announcement, caughtUp } of registry.announcements(signal)) {
-        if ("invalid" in announcement) {
-          logger.error({ reason: announcement.invalid }, "invalid model announcement ignored");
-        } else if (live) {
-          await models.apply(announcement);
-        } else {
-          backlog.set(announcement.contract.name, announcement);
-        }
-        if (caughtUp && !live) {
-          live = true;
-          for (const a of backlog.values()) await models.apply(a);
-          resolve();
-        }
-      }
-    })().catch((err: unknown) => {
-      if (!signal.aborted) logger.error({ err }, "model announcement stream failed");
-      resolve();
-    });
-  });
 }
 
 async function waitForFirstModel(table: ModelTable<ServingModel>, server: ServiceServer, signal: AbortSignal): Promise<void> {

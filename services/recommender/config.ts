@@ -2,6 +2,7 @@ import { z } from "zod";
 import { breakerConfigShape, breakerSettings, natsConfigShape, serverConfigShape, serverSettings } from "../kit/config/common-config.js";
 import { address, positiveInt, port } from "../kit/config/env-types.js";
 import { loadConfig } from "../kit/config/load-config.js";
+import { natsSettings } from "../kit/config/nats-config.js";
 import { DEFAULT_PORTS } from "../kit/config/ports.js";
 
 const peer = (name: keyof typeof DEFAULT_PORTS) => address(`127.0.0.1:${DEFAULT_PORTS[name].grpc}`);
@@ -44,7 +45,7 @@ export function loadRecommenderConfig(env: Record<string, string | undefined> = 
   const e = loadConfig(schema, env);
   return {
     server: serverSettings("recommender", { grpcPort: e.RECMESH_RECOMMENDER_PORT, adminPort: e.RECMESH_RECOMMENDER_ADMIN_PORT }, e),
-    natsUrl: e.NATS_URL,
+    nats: natsSettings(e),
     streams: { replicas: e.RECMESH_STREAM_REPLICAS, eventRetentionDays: e.RECMESH_EVENT_RETENTION_DAYS },
     breaker: breakerSettings(e),
     addresses: {

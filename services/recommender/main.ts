@@ -18,6 +18,7 @@ import { ExperimentClient } from "./adapters/experiment-client.js";
 import { ExposureLogger, publishExposure, type PendingExposure } from "./adapters/exposure-logger.js";
 import { FeatureClient, userViewNames } from "./adapters/feature-client.js";
 import { InteractionPublisher } from "./adapters/interaction-publisher.js";
+import { natsLinkUp } from "./adapters/nats-link.js";
 import { RankingClient } from "./adapters/ranking-client.js";
 import { loadRecommenderConfig, type RecommenderConfig } from "./config.js";
 import { CategoryCapFilter } from "./filters/category-cap-filter.js";
@@ -38,7 +39,7 @@ export async function startRecommenderService(config: RecommenderConfig, options
   const { logger, metrics, lifecycle } = runtime;
   const m = recommenderMetrics(metrics);
 
-  const nc = await connectNats(config.natsUrl, "recmesh-recommender", logger);
+  const nc = await connectNats(config.nats, "recmesh-recommender", logger);
   lifecycle.add("nats", () => nc.drain());
   const js = jetstream(nc);
   await declareStreams(await jetstreamManager(nc), config.streams);
@@ -136,7 +137,7 @@ export async function startRecommenderService(config: RecommenderConfig, options
           pipeline,
           limiter: new ConcurrencyLimiter(config.maxConcurrency, () => m.shed.inc()),
           sideEffects: [new ExposureLogger(exposureQueue, () => m.exposuresDropped.inc())],
-          interactions: new InteractionPublisher(publisher),
+          interactions: new InteractionPublisher(publisher, natsLinkUp(nc)),
           limits: {
             maxCount: config.maxCount,
             maxExclude: 1_000,

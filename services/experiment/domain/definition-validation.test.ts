@@ -41,6 +41,8 @@ describe("definition validation", () => {
     ["experiment.forced_variants", { forcedVariants: { "": "control" } }],
     ["experiment.status", { status: "unspecified" }],
     ["experiment.end_time", { startTimeMs: 5, endTimeMs: 5 }],
+    ["experiment.start_time", { startTimeMs: Number.NaN }],
+    ["experiment.end_time", { endTimeMs: Number.NaN }],
     ["experiment.conversion_event", { conversionEvent: "click" }],
     ["experiment.layer_range.start", { layer: "home", layerRange: { start: 1, end: 1 } }],
   ])("names %s", (field, overrides) => {

@@ -36,6 +36,9 @@ export function validateDefinition(d: ExperimentDefinition, root = "experiment")
   validateTargeting(d, root);
   validateForced(d, root);
   if (d.status === "unspecified") fail(at("status"), "must be DRAFT, RUNNING or STOPPED");
+  // A timestamp beyond what a Date holds (seconds near ±2^63) arrives as NaN.
+  if (d.startTimeMs !== undefined && !Number.isFinite(d.startTimeMs)) fail(at("start_time"), "is not a valid time");
+  if (d.endTimeMs !== undefined && !Number.isFinite(d.endTimeMs)) fail(at("end_time"), "is not a valid time");
   if (d.startTimeMs !== undefined && d.endTimeMs !== undefined && d.startTimeMs >= d.endTimeMs) {
     fail(at("end_time"), "must be after start_time");
   }

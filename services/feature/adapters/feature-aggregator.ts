@@ -1,4 +1,4 @@
-import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import { JetStreamApiError, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { Logger } from "pino";
 import { UnavailableError } from "../../kit/errors/errors.js";
 import { DependencyDownError } from "../../kit/events/event-errors.js";
@@ -12,52 +12,77 @@ import { RAW_EVENT_CODEC } from "./raw-event-codec.js";
 /** Durable name of the aggregator; its dead letters go to recmesh.dlq.feature-aggregator. */
 export const AGGREGATOR_DURABLE = "feature-aggregator";
 
+/** JetStream "consumer not found". */
+const CONSUMER_NOT_FOUND = 10014;
+
 /**
  * The live projection: one durable consumer over every EVENTS subject, so item
  * upserts, interactions and feature writes are applied in stream order (a
  * taste update reads the item's content as of that point in the stream).
  * Redis down pauses it on the event in hand, unacked, until Redis answers;
  * poison events are dead-lettered.
+ *
+ * Each start resumes from the durable's ack floor, in stream order. Row
+ * idempotency skips an event at or below a row's newest sequence, which is
+ * only sound in order: after a crash the events the old process held stay
+ * pending until ack_wait, and a new process fed later events first would
+ * then skip them as already applied (lost updates).
  */
 export class FeatureAggregator {
-  private readonly consumer: EventConsumer<Uint8Array>;
+  private consumer: EventConsumer<Uint8Array> | undefined;
   private readonly applied;
   private appliedThrough = 0;
   private waiters: { sequence: number; resolve: () => void }[] = [];
 
   constructor(
-    js: JetStreamClient,
-    jsm: JetStreamManager,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
     private readonly decoder: FeatureEventDecoder,
     private readonly projector: FeatureProjector,
-    storeReady: () => Promise<boolean>,
-    logger: Logger,
-    metrics: ServiceMetrics,
+    private readonly storeReady: () => Promise<boolean>,
+    private readonly logger: Logger,
+    private readonly metrics: ServiceMetrics,
   ) {
     this.applied = metrics.counter("recmesh_feature_events_applied_total", "Events applied to the feature store, by kind.", ["kind"]);
+  }
+
+  /** Recreates the durable just after its ack floor (what was applied for sure) and starts consuming. */
+  async start(): Promise<void> {
+    const startSequence = (await this.ackFloor()) + 1;
+    this.logger.info({ durable: AGGREGATOR_DURABLE, fromSequence: startSequence }, "feature aggregator starting");
     this.consumer = new EventConsumer(
-      js,
-      jsm,
+      this.js,
+      this.jsm,
       {
         stream: EVENTS_STREAM,
         durable: AGGREGATOR_DURABLE,
         filterSubject: SUBJECTS.allEvents,
         codec: RAW_EVENT_CODEC,
-        dependencyReady: storeReady,
+        startSequence,
+        dependencyReady: this.storeReady,
         pauseRetryMs: 200,
       },
       (data, meta) => this.handle(data, meta),
-      logger.child({ component: "aggregator" }),
-      metrics,
+      this.logger.child({ component: "aggregator" }),
+      this.metrics,
     );
+    await this.consumer.start();
   }
 
-  start(): Promise<void> {
-    return this.consumer.start();
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
   }
 
-  stop(): Promise<void> {
-    return this.consumer.stop();
+  /** The durable's ack floor (0 when there is none), after deleting it so it can be recreated there. */
+  private async ackFloor(): Promise<number> {
+    try {
+      const floor = (await this.jsm.consumers.info(EVENTS_STREAM, AGGREGATOR_DURABLE)).ack_floor.stream_seq;
+      await this.jsm.consumers.delete(EVENTS_STREAM, AGGREGATOR_DURABLE);
+      return floor;
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === CONSUMER_NOT_FOUND) return 0;
+      throw err;
+    }
   }
 
   /** Resolves once the event at `sequence` (and everything before it) has been handled here. */

@@ -78,10 +78,11 @@ export class FeatureHarness {
     return harness;
   }
 
-  /** Stops the service and starts a fresh one on the same NATS and Redis (the durable aggregator resumes). */
-  async restartService(extraEnv: Record<string, string> = {}): Promise<void> {
+  /** Stops the service and starts a fresh one on the same NATS and Redis (the durable aggregator resumes); `whileStopped` runs in between. */
+  async restartService(extraEnv: Record<string, string> = {}, whileStopped: () => Promise<void> = async () => undefined): Promise<void> {
     this.client.close();
     await this.service.stop();
+    await whileStopped();
     this.service = await startFeatureService(loadFeatureConfig({ ...this.env, ...extraEnv }), { logger: testLogger() });
     this.client = clientFor(this.service);
   }

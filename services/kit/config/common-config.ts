@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { flag, logLevel, nonNegative, positiveInt, url } from "./env-types.js";
+import { natsSecurityShape } from "./nats-config.js";
 import type { ServiceName } from "./ports.js";
+import { redisSecurityShape } from "./redis-config.js";
+import { grpcTlsSettings, grpcTlsShape, type GrpcTlsSettings } from "./tls-config.js";
 
 /** Environment variables every service reads besides its own two ports. */
 export const serverConfigShape = {
@@ -11,6 +14,19 @@ export const serverConfigShape = {
   RECMESH_DEFAULT_DEADLINE_MS: positiveInt(10_000),
   RECMESH_MIN_DEADLINE_MS: nonNegative(1),
   RECMESH_DRAIN_TIMEOUT_MS: positiveInt(10_000),
+  /**
+   * Concurrent HTTP/2 streams (calls) per client connection; further calls wait
+   * for a free one. Above the recommender's own in-flight limit so that
+   * service-to-service channels are not throttled by it.
+   */
+  RECMESH_MAX_CONCURRENT_STREAMS: positiveInt(1000),
+  /** Calls per second each caller may start (0: no per-caller rate limit). */
+  RECMESH_RATE_LIMIT_RPS: nonNegative(0),
+  /** Calls a caller may start at once after being idle (0: the per-second rate, at least 1). */
+  RECMESH_RATE_LIMIT_BURST: z.coerce.number().int().nonnegative().default(0),
+  /** Key the rate limit by the x-recmesh-caller metadata value; only behind a proxy that sets it. */
+  RECMESH_RATE_LIMIT_TRUST_CALLER_HEADER: flag(false),
+  ...grpcTlsShape,
 };
 
 type ServerEnv = z.infer<z.ZodObject<typeof serverConfigShape>>;
@@ -27,6 +43,18 @@ export interface ServerSettings {
   defaultDeadlineMs: number;
   minDeadlineMs: number;
   drainTimeoutMs: number;
+  /** HTTP/2 max concurrent streams per connection. */
+  maxConcurrentStreams: number;
+  /** Per-caller token bucket; absent: no rate limit. */
+  rateLimit?: RateLimitSettings;
+  /** Transport security of the server and of clients built from these settings; absent: plaintext. */
+  tls?: GrpcTlsSettings;
+}
+
+export interface RateLimitSettings {
+  ratePerSecond: number;
+  burst: number;
+  trustCallerHeader: boolean;
 }
 
 export function serverSettings(
@@ -44,6 +72,16 @@ export function serverSettings(
     defaultDeadlineMs: env.RECMESH_DEFAULT_DEADLINE_MS,
     minDeadlineMs: env.RECMESH_MIN_DEADLINE_MS,
     drainTimeoutMs: env.RECMESH_DRAIN_TIMEOUT_MS,
+    maxConcurrentStreams: env.RECMESH_MAX_CONCURRENT_STREAMS,
+    rateLimit:
+      env.RECMESH_RATE_LIMIT_RPS > 0
+        ? {
+            ratePerSecond: env.RECMESH_RATE_LIMIT_RPS,
+            burst: env.RECMESH_RATE_LIMIT_BURST || Math.max(1, Math.ceil(env.RECMESH_RATE_LIMIT_RPS)),
+            trustCallerHeader: env.RECMESH_RATE_LIMIT_TRUST_CALLER_HEADER,
+          }
+        : undefined,
+    tls: grpcTlsSettings(env, { serving: true }),
   };
 }
 
@@ -53,10 +91,12 @@ export const natsConfigShape = {
   RECMESH_STREAM_REPLICAS: positiveInt(1),
   /** How long the EVENTS stream keeps events: the replay horizon. */
   RECMESH_EVENT_RETENTION_DAYS: positiveInt(30),
+  ...natsSecurityShape,
 };
 
 export const redisConfigShape = {
   REDIS_URL: url(["redis", "rediss"], "redis://127.0.0.1:6379"),
+  ...redisSecurityShape,
 };
 
 /** Circuit breaker settings for calls to dependencies. */

@@ -1,19 +1,21 @@
-import { credentials, makeGenericClientConstructor, type Client, type ClientReadableStream, type ServiceError } from "@grpc/grpc-js";
+import { makeGenericClientConstructor, type Client, type ClientReadableStream, type ServiceError } from "@grpc/grpc-js";
 import { service as healthService } from "grpc-health-check";
+import type { GrpcTlsSettings } from "../config/tls-config.js";
+import { channelCredentials, tlsChannelOptions } from "./tls-credentials.js";
 
 type HealthClient = Client & {
   check(req: { service: string }, cb: (err: ServiceError | null, res: { status: string }) => void): void;
   watch(req: { service: string }): ClientReadableStream<{ status: string }>;
 };
 
-function healthClient(address: string): HealthClient {
+function healthClient(address: string, tls?: GrpcTlsSettings): HealthClient {
   const Ctor = makeGenericClientConstructor(healthService, "Health");
-  return new Ctor(address, credentials.createInsecure()) as unknown as HealthClient;
+  return new Ctor(address, channelCredentials(tls), tlsChannelOptions(tls)) as unknown as HealthClient;
 }
 
-/** Calls grpc.health.v1.Health/Check over a real connection; resolves "SERVING", "NOT_SERVING", … */
-export function checkHealth(address: string, serviceName = ""): Promise<string> {
-  const client = healthClient(address);
+/** Calls grpc.health.v1.Health/Check over a real connection (TLS when given); resolves "SERVING", "NOT_SERVING", … */
+export function checkHealth(address: string, serviceName = "", tls?: GrpcTlsSettings): Promise<string> {
+  const client = healthClient(address, tls);
   return new Promise((resolve, reject) => {
     client.check({ service: serviceName }, (err, res) => {
       client.close();

@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { Server, type ServerInterceptor, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { AdminServer } from "../admin/admin-server.js";
 import type { ServerSettings } from "../config/common-config.js";
@@ -7,7 +7,9 @@ import { ServerHealth } from "./health.js";
 import { deadlineInterceptor } from "./interceptors/deadline-interceptor.js";
 import { loggingInterceptor } from "./interceptors/logging-interceptor.js";
 import { metricsInterceptor } from "./interceptors/metrics-interceptor.js";
+import { rateLimitInterceptor } from "./interceptors/rate-limit-interceptor.js";
 import { addReflection } from "./reflection.js";
+import { serverCredentials } from "./tls-credentials.js";
 
 export interface ServiceRegistration {
   definition: ServiceDefinition;
@@ -31,8 +33,9 @@ export function serviceNameOf(definition: ServiceDefinition): string {
 /**
  * A gRPC server with everything every recmesh service needs: health (NOT_SERVING
  * until markServing and again while draining), reflection from the real
- * descriptors, logging / metrics / deadline interceptors, message size limits
- * and the admin HTTP port.
+ * descriptors, logging / metrics / deadline (and per-caller rate limit)
+ * interceptors, message size and stream concurrency limits, TLS or mutual TLS
+ * when configured, and the admin HTTP port.
  */
 export class ServiceServer {
   readonly grpc: Server;
@@ -44,10 +47,14 @@ export class ServiceServer {
 
   constructor(private readonly options: ServiceServerOptions) {
     const { settings, logger, metrics } = options;
+    // Later interceptors wrap earlier ones: a status sent by the rate limit still passes logging and metrics.
+    const interceptors: ServerInterceptor[] = [loggingInterceptor(logger), metricsInterceptor(metrics), deadlineInterceptor(settings.minDeadlineMs)];
+    if (settings.rateLimit) interceptors.push(rateLimitInterceptor(settings.rateLimit, metrics));
     this.grpc = new Server({
       "grpc.max_receive_message_length": settings.maxMessageBytes,
       "grpc.max_send_message_length": settings.maxMessageBytes,
-      interceptors: [loggingInterceptor(logger), metricsInterceptor(metrics), deadlineInterceptor(settings.minDeadlineMs)],
+      "grpc.max_concurrent_streams": settings.maxConcurrentStreams,
+      interceptors,
     });
     const names = options.services.map((s) => serviceNameOf(s.definition));
     for (const s of options.services) this.grpc.addService(s.definition, s.implementation);
@@ -61,12 +68,14 @@ export class ServiceServer {
   async listen(): Promise<{ grpcPort: number; adminPort: number }> {
     const { host, grpcPort, adminPort } = this.options.settings;
     this.grpcPort = await new Promise<number>((resolve, reject) =>
-      this.grpc.bindAsync(`${host}:${grpcPort}`, ServerCredentials.createInsecure(), (err, port) =>
+      this.grpc.bindAsync(`${host}:${grpcPort}`, serverCredentials(this.options.settings.tls), (err, port) =>
         err ? reject(err) : resolve(port),
       ),
     );
     this.adminPort = await this.admin.listen(adminPort, host);
-    this.options.logger.info({ grpcPort: this.grpcPort, adminPort: this.adminPort, host }, "listening");
+    const tls = this.options.settings.tls;
+    const transport = !tls ? "plaintext" : tls.requireClientCertificate ? "mtls" : "tls";
+    this.options.logger.info({ grpcPort: this.grpcPort, adminPort: this.adminPort, host, transport }, "listening");
     return { grpcPort: this.grpcPort, adminPort: this.adminPort };
   }
 

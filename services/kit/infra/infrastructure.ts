@@ -12,6 +12,9 @@ export interface InfrastructureOptions {
   natsPort?: number;
   redisPort?: number;
   persistRedis?: boolean;
+  /** More nats-server / redis-server options (TLS, authentication) for tests. */
+  natsArgs?: string[];
+  redisArgs?: string[];
   log?: (line: string) => void;
 }
 
@@ -37,8 +40,10 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
   const natsBin = bins["nats-server"];
   const redisBin = bins["redis-server"];
   const [nats, redis] = await Promise.all([
-    natsBin ? startNatsServer(natsBin, options.dataDir, options.natsPort) : undefined,
-    redisBin ? startRedisServer(redisBin, options.dataDir, { port: options.redisPort, persist: options.persistRedis }) : undefined,
+    natsBin ? startNatsServer(natsBin, options.dataDir, options.natsPort, options.natsArgs) : undefined,
+    redisBin
+      ? startRedisServer(redisBin, options.dataDir, { port: options.redisPort, persist: options.persistRedis, extraArgs: options.redisArgs })
+      : undefined,
   ]);
   return {
     natsUrl: options.natsUrl ?? nats?.url ?? "",

@@ -11,13 +11,13 @@ export interface LocalNats {
   restart(): Promise<void>;
 }
 
-/** nats-server with JetStream and a file store under `dataDir`, on 127.0.0.1. */
-export async function startNatsServer(binary: string, dataDir: string, port?: number): Promise<LocalNats> {
+/** nats-server with JetStream and a file store under `dataDir`, on 127.0.0.1; `extraArgs` add e.g. TLS or authentication flags. */
+export async function startNatsServer(binary: string, dataDir: string, port?: number, extraArgs: string[] = []): Promise<LocalNats> {
   const p = port || (await freePort());
   const storeDir = join(dataDir, "jetstream");
   mkdirSync(storeDir, { recursive: true });
   const launch = async () => {
-    const proc = new ManagedProcess("nats-server", binary, ["-js", "-a", "127.0.0.1", "-p", String(p), "-sd", storeDir], join(dataDir, "nats-server.log"));
+    const proc = new ManagedProcess("nats-server", binary, ["-js", "-a", "127.0.0.1", "-p", String(p), "-sd", storeDir, ...extraArgs], join(dataDir, "nats-server.log"));
     await proc.waitFor(/Server is ready/, 20_000);
     return proc;
   };

@@ -15,6 +15,8 @@ export interface RedisOptions {
   port?: number;
   /** Keep data across restarts in an append-only file (the local stack); tests run in memory. */
   persist?: boolean;
+  /** More command-line options, e.g. --requirepass or TLS ports and files. */
+  extraArgs?: string[];
 }
 
 /** redis-server on 127.0.0.1 with its working directory under `dataDir`. */
@@ -23,7 +25,7 @@ export async function startRedisServer(binary: string, dataDir: string, options:
   const dir = join(dataDir, "redis");
   mkdirSync(dir, { recursive: true });
   const args = ["--port", String(p), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--protected-mode", "no"];
-  args.push("--appendonly", options.persist ? "yes" : "no");
+  args.push("--appendonly", options.persist ? "yes" : "no", ...(options.extraArgs ?? []));
   const launch = async () => {
     const proc = new ManagedProcess("redis-server", binary, args, join(dataDir, "redis-server.log"));
     await proc.waitFor(/Ready to accept connections/, 20_000);

@@ -6,6 +6,8 @@ export type { Logger };
 const REDACTED = [
   "password",
   "*.password",
+  "pass",
+  "*.pass",
   "token",
   "*.token",
   "secret",

@@ -17,6 +17,7 @@ export function testServerSettings(overrides: Partial<ServerSettings> = {}): Ser
     defaultDeadlineMs: 5_000,
     minDeadlineMs: 1,
     drainTimeoutMs: 2_000,
+    maxConcurrentStreams: 1000,
     ...overrides,
   };
 }

@@ -48,7 +48,7 @@ export class CandidateClient implements CandidatePort {
     private readonly logger: Logger,
   ) {}
 
-  async generate(q: CandidateQuery, deadline: number): Promise<CandidateResult> {
+  async generate(q: CandidateQuery, deadline: number, timeoutMs = this.budget.timeoutMs): Promise<CandidateResult> {
     const request = GenerateRequest.create({
       userId: q.userId,
       k: q.k,
@@ -57,7 +57,7 @@ export class CandidateClient implements CandidatePort {
       sourceQuotas: q.quotas,
     });
     const res = await this.dependency.call((d) => unaryCall(this.client.generate.bind(this.client), request, { deadline: d }), {
-      timeoutMs: this.budget.timeoutMs,
+      timeoutMs,
       parentDeadline: deadline,
       marginMs: this.budget.marginMs,
     });
@@ -72,7 +72,8 @@ export class CandidateClient implements CandidatePort {
   async startPopularRefresh(size: number, everyMs: number): Promise<void> {
     const refresh = async () => {
       try {
-        const r = await this.generate({ userId: ANONYMOUS_USER, k: size, context: {}, exclude: [], quotas: {} }, Date.now() + 2_000);
+        // Background work, not a request: it may take longer than a request's candidate budget.
+        const r = await this.generate({ userId: ANONYMOUS_USER, k: size, context: {}, exclude: [], quotas: {} }, Date.now() + 5_000, 5_000);
         if (r.candidates.length > 0) this.cached = r.candidates;
       } catch (err) {
         const code = (err as { code?: number }).code;

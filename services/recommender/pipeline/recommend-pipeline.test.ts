@@ -128,7 +128,7 @@ describe("RecommendPipeline", () => {
 
   it("narrows the candidate count under sustained latency pressure and reports load degradation", async () => {
     const budget = new CandidateBudget({ max: 20, min: 5, targetMs: 1, smoothing: 1 });
-    for (let i = 0; i < 10; i++) budget.observe(100);
+    for (let i = 0; i < 40; i++) budget.observe(100);
     const { pipeline, rankCalls } = deps({ budget });
     const r = await pipeline.recommend(query());
     expect(rankCalls[0]?.itemIds).toHaveLength(5);

@@ -9,6 +9,8 @@ export interface CandidateBudgetSettings {
   smoothing: number;
 }
 
+const WARMUP_REQUESTS = 20;
+
 /**
  * Narrows work under sustained latency pressure before anything fails: an
  * exponentially weighted latency above target shrinks the number of candidates
@@ -17,6 +19,7 @@ export interface CandidateBudgetSettings {
  */
 export class CandidateBudget {
   private average = 0;
+  private observed = 0;
   private current: number;
 
   constructor(private readonly settings: CandidateBudgetSettings) {
@@ -38,7 +41,9 @@ export class CandidateBudget {
 
   observe(latencyMs: number): void {
     const s = this.settings;
-    this.average = this.average === 0 ? latencyMs : s.smoothing * latencyMs + (1 - s.smoothing) * this.average;
+    // The first requests of a cold process pay for connections and JIT compilation: not load.
+    if (++this.observed <= WARMUP_REQUESTS) return;
+    this.average = s.smoothing * latencyMs + (1 - s.smoothing) * this.average;
     if (this.average > s.targetMs) this.current = Math.max(s.min, Math.floor(this.current * 0.8));
     else if (this.average < 0.7 * s.targetMs) this.current = Math.min(s.max, this.current + Math.ceil(s.max / 50));
   }

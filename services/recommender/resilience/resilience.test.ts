@@ -38,9 +38,17 @@ describe("CandidateBudget", () => {
     expect(budget.narrowed).toBe(false);
   });
 
+  it("does not narrow on the slow first requests of a cold process", () => {
+    const budget = new CandidateBudget(settings);
+    for (const ms of [2_000, 900, 300, 120]) budget.observe(ms);
+    for (let i = 0; i < 30; i++) budget.observe(5);
+    expect(budget.size).toBe(500);
+    expect(budget.narrowed).toBe(false);
+  });
+
   it("ignores a single slow request", () => {
     const budget = new CandidateBudget({ ...settings, smoothing: 0.1 });
-    for (let i = 0; i < 20; i++) budget.observe(5);
+    for (let i = 0; i < 40; i++) budget.observe(5);
     budget.observe(100);
     expect(budget.size).toBe(500);
   });
