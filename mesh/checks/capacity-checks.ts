@@ -1,0 +1,70 @@
+/** One row of the capacity plan's inputs table. */
+export interface CapacityInput {
+  symbol: string;
+  kind: string;
+  asMeasured: string;
+  source: string;
+}
+
+/** Rows of the first markdown table after the "## Inputs" heading. */
+export function capacityInputs(plan: string): CapacityInput[] {
+  const section = plan.split(/^## Inputs\s*$/m)[1]?.split(/^## /m)[0] ?? "";
+  const rows = section
+    .split("\n")
+    .filter((line) => line.startsWith("|"))
+    .map((line) => line.slice(1, -1).split("|").map((cell) => cell.trim()));
+  const [header, , ...body] = rows;
+  if (!header) return [];
+  const column = (name: string) => header.indexOf(name);
+  const [symbol, kind, asMeasured, source] = ["symbol", "kind", "as measured / stated", "source"].map(column);
+  return body.map((cells) => ({
+    symbol: cells[symbol ?? 0] ?? "",
+    kind: cells[kind ?? 0] ?? "",
+    asMeasured: cells[asMeasured ?? 0] ?? "",
+    source: cells[source ?? 0] ?? "",
+  }));
+}
+
+/** Numbers as written in the text (thousands separators kept), e.g. "682,221", "0.28". */
+export function numbersIn(text: string): string[] {
+  return [...text.matchAll(/\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?/g)].map((m) => m[0]);
+}
+
+function containsNumber(text: string, n: string): boolean {
+  const escaped = n.replace(/[.,]/g, (c) => `\\${c}`);
+  return new RegExp(`(?<![\\d.,])${escaped}(?![\\d]|[.,]\\d)`).test(text);
+}
+
+/** Section names cited as "§ Name" (up to a ";", " (" or the end of the cell). */
+export function citedSections(source: string): string[] {
+  return [...source.matchAll(/§ ([^;(]+?)(?=;| \(|$)/g)].map((m) => (m[1] ?? "").trim());
+}
+
+/** Commands cited in backticks. */
+export function citedCommands(source: string): string[] {
+  return [...source.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? "");
+}
+
+/**
+ * What a measured input claims that the benchmarks file does not hold: a
+ * number of its "as measured" cell, a cited section heading or a command.
+ */
+export function unbackedClaims(input: CapacityInput, benchmarks: string): string[] {
+  const headings = benchmarks
+    .split("\n")
+    .filter((line) => /^#{2,3} /.test(line))
+    .map((line) => line.replace(/^#+ /, ""));
+  const problems: string[] = [];
+  for (const n of numbersIn(input.asMeasured)) {
+    if (!containsNumber(benchmarks, n)) problems.push(`${input.symbol}: ${n} is not in BENCHMARKS.md`);
+  }
+  const sections = citedSections(input.source);
+  if (sections.length === 0) problems.push(`${input.symbol}: cites no BENCHMARKS.md section`);
+  for (const s of sections) {
+    if (!headings.some((h) => h.startsWith(s))) problems.push(`${input.symbol}: no section "${s}" in BENCHMARKS.md`);
+  }
+  for (const c of citedCommands(input.source)) {
+    if (!benchmarks.includes(c)) problems.push(`${input.symbol}: command \`${c}\` is not in BENCHMARKS.md`);
+  }
+  return problems;
+}
