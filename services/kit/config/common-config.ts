@@ -20,6 +20,8 @@ export const serverConfigShape = {
    * service-to-service channels are not throttled by it.
    */
   RECMESH_MAX_CONCURRENT_STREAMS: positiveInt(1000),
+  /** Streaming calls open at once on the whole server; beyond it a new stream gets RESOURCE_EXHAUSTED. */
+  RECMESH_MAX_OPEN_STREAMS: positiveInt(4096),
   /** Calls per second each caller may start (0: no per-caller rate limit). */
   RECMESH_RATE_LIMIT_RPS: nonNegative(0),
   /** Calls a caller may start at once after being idle (0: the per-second rate, at least 1). */
@@ -45,6 +47,8 @@ export interface ServerSettings {
   drainTimeoutMs: number;
   /** HTTP/2 max concurrent streams per connection. */
   maxConcurrentStreams: number;
+  /** Streaming calls open at once across all connections (health and reflection exempt). */
+  maxOpenStreams: number;
   /** Per-caller token bucket; absent: no rate limit. */
   rateLimit?: RateLimitSettings;
   /** Transport security of the server and of clients built from these settings; absent: plaintext. */
@@ -73,6 +77,7 @@ export function serverSettings(
     minDeadlineMs: env.RECMESH_MIN_DEADLINE_MS,
     drainTimeoutMs: env.RECMESH_DRAIN_TIMEOUT_MS,
     maxConcurrentStreams: env.RECMESH_MAX_CONCURRENT_STREAMS,
+    maxOpenStreams: env.RECMESH_MAX_OPEN_STREAMS,
     rateLimit:
       env.RECMESH_RATE_LIMIT_RPS > 0
         ? {

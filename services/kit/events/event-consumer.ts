@@ -66,7 +66,9 @@ type Outcome = "ack" | "retry" | "dead_letter" | "stopped";
 /**
  * A durable, explicit-ack JetStream consumer. Each event is acked after its side
  * effect; a failure is redelivered after a delay up to maxDeliver times and then
- * dead-lettered; an undecodable or PoisonEventError event is dead-lettered at
+ * dead-lettered (an event delivered more often without an ack, e.g. after
+ * crashes, is dead-lettered on arrival; one whose dead-letter copy could not be
+ * published is redelivered until it can be, never dropped); an undecodable or PoisonEventError event is dead-lettered at
  * once (copied to recmesh.dlq.<durable> with the reason, then terminated); a
  * DependencyDownError pauses the consumer on that event, unacked, until the
  * dependency is back.
@@ -107,7 +109,9 @@ export class EventConsumer<T> {
         : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: s.startSequence }),
       ...(s.inactiveThresholdMs === undefined ? {} : { inactive_threshold: s.inactiveThresholdMs * NANOS_PER_MS }),
       filter_subject: s.filterSubject,
-      max_deliver: this.maxDeliver,
+      // Unlimited on the server: the consumer counts deliveries itself, so an event whose dead-lettering failed on its
+      // last attempt is still redelivered (and dead-lettered then) instead of being dropped by the server.
+      max_deliver: -1,
       ack_wait: (s.ackWaitMs ?? 30_000) * NANOS_PER_MS,
       max_ack_pending: 4 * (s.batch ?? 256),
     });
@@ -141,6 +145,9 @@ export class EventConsumer<T> {
 
   private async process(m: JsMsg): Promise<Outcome> {
     this.lag.set({ consumer: this.settings.durable }, m.info.pending);
+    if (m.info.deliveryCount > this.maxDeliver) {
+      return this.deadLetter(m, `not acknowledged after ${this.maxDeliver} deliveries (a handler that hung, crashed the process or could not dead-letter it)`);
+    }
     let event: T;
     try {
       event = this.settings.codec.decode(m.data);
@@ -216,7 +223,7 @@ export class EventConsumer<T> {
       });
     } catch (err) {
       this.logger.error({ err, seq: m.seq }, "dead-letter publish failed; event will be redelivered");
-      m.nak(this.retryDelay(1));
+      m.nak(this.retryDelay(m.info.deliveryCount));
       return "retry";
     }
     this.logger.error({ consumer: this.settings.durable, seq: m.seq, subject: m.subject, reason }, "event dead-lettered");

@@ -133,6 +133,45 @@ describe("JetStream helpers over a real nats-server", () => {
     await consumer.stop();
   });
 
+  it("keeps redelivering an event it could not dead-letter on its last attempt, and dead-letters it once the dead-letter stream is back", async () => {
+    const subject = "recmesh.events.interaction.view";
+    let attempts = 0;
+    const consumer = new EventConsumer(
+      js,
+      jsm,
+      { stream: EVENTS_STREAM, durable: "dlq-down-test", filterSubject: subject, codec: InteractionEvent, maxDeliver: 2, retryDelaysMs: [50] },
+      async () => {
+        attempts += 1;
+        throw new Error("always fails");
+      },
+      testLogger(),
+      new ServiceMetrics("test"),
+    );
+    await jsm.streams.delete(DLQ_STREAM);
+    await consumer.start();
+    await publisher.publish(subject, InteractionEvent, click("dlq-down", "i3"), { msgId: "dlq-down" });
+    await until(() => attempts === 2);
+    const overLimit = async () => (await jsm.consumers.info(EVENTS_STREAM, "dlq-down-test")).delivered.consumer_seq;
+    for (let i = 0; i < 100 && (await overLimit()) < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await overLimit()).toBeGreaterThanOrEqual(4);
+    expect(attempts).toBe(2);
+
+    await declareStreams(jsm, { replicas: 1, eventRetentionDays: 1 });
+    let stored = 0;
+    for (let i = 0; i < 200 && stored === 0; i++) {
+      const info = await jsm.streams.info(DLQ_STREAM, { subjects_filter: deadLetterSubject("dlq-down-test") });
+      stored = info.state.subjects?.[deadLetterSubject("dlq-down-test")] ?? 0;
+      if (stored === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(stored).toBe(1);
+    const msg = await jsm.streams.getMessage(DLQ_STREAM, { last_by_subj: deadLetterSubject("dlq-down-test") });
+    expect(msg?.header.get("Recmesh-Dlq-Reason")).toMatch(/^not acknowledged after 2 deliveries/);
+    await until(() => attempts === 2);
+    const info = await jsm.consumers.info(EVENTS_STREAM, "dlq-down-test");
+    expect(info.num_ack_pending).toBe(0);
+    await consumer.stop();
+  });
+
   it("pauses on a dependency outage without acking or dead-lettering, then resumes", async () => {
     const subject = "recmesh.events.interaction.add_to_cart";
     let storeUp = false;

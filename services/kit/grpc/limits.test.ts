@@ -1,4 +1,4 @@
-import { Metadata, status, type ServerWritableStream, type ServiceError } from "@grpc/grpc-js";
+import { credentials, Metadata, status, type ServerWritableStream, type ServiceError } from "@grpc/grpc-js";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   ExperimentServiceClient,
@@ -99,6 +99,46 @@ describe("stream concurrency per connection", () => {
     held[2]?.end();
     await thirdEnded;
     held[1]?.end();
+  });
+});
+
+describe("open streams per server", () => {
+  function watch(client: ExperimentServiceClient) {
+    const stream = client.watchExperiments(WatchExperimentsRequest.create(), { deadline: Date.now() + 30_000 });
+    const ended = new Promise<ServiceError | "end">((resolve) => stream.on("error", resolve).on("end", () => resolve("end")).on("data", () => undefined));
+    return { stream, ended };
+  }
+
+  it("refuses a stream beyond RECMESH_MAX_OPEN_STREAMS with RESOURCE_EXHAUSTED naming the limit, across connections, and frees a slot when a stream ends or is cancelled", async () => {
+    const { address, client, metrics } = await serve({ maxOpenStreams: 2 });
+    const other = new ExperimentServiceClient(address, credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
+    clients.push(other);
+    held.length = 0;
+    const first = watch(client);
+    const second = watch(other);
+    await until(() => held.length === 2, "two streams to start");
+
+    const refused = await watch(other).ended;
+    expect(refused).toMatchObject({ code: status.RESOURCE_EXHAUSTED });
+    expect((refused as ServiceError).details).toBe("too many open streams on this server: limit 2 (RECMESH_MAX_OPEN_STREAMS); retry with backoff");
+    expect(await get(client, "unary calls are not counted")).toMatchObject({ experiment: { name: "unary calls are not counted" } });
+    expect(await metrics.registry.getSingleMetricAsString("recmesh_rpc_streams_refused_total")).toMatch(
+      /recmesh_rpc_streams_refused_total\{method="ExperimentService\/WatchExperiments",service="test"\} 1$/m,
+    );
+
+    held[0]?.end();
+    expect(await first.ended).toBe("end");
+    const third = watch(client);
+    await until(() => held.length === 3, "a stream to start in the freed slot");
+
+    second.stream.cancel();
+    await second.ended;
+    const fourth = watch(other);
+    await until(() => held.length === 4, "a stream to start in the slot a cancel freed");
+    expect(await metrics.registry.getSingleMetricAsString("recmesh_rpc_streams_open")).toMatch(/recmesh_rpc_streams_open\{service="test"\} 2$/m);
+    held[2]?.end();
+    held[3]?.end();
+    await Promise.all([third.ended, fourth.ended]);
   });
 });
 

@@ -8,6 +8,7 @@ import { deadlineInterceptor } from "./interceptors/deadline-interceptor.js";
 import { loggingInterceptor } from "./interceptors/logging-interceptor.js";
 import { metricsInterceptor } from "./interceptors/metrics-interceptor.js";
 import { rateLimitInterceptor } from "./interceptors/rate-limit-interceptor.js";
+import { streamLimitInterceptor } from "./interceptors/stream-limit-interceptor.js";
 import { addReflection } from "./reflection.js";
 import { serverCredentials } from "./tls-credentials.js";
 
@@ -34,7 +35,7 @@ export function serviceNameOf(definition: ServiceDefinition): string {
  * A gRPC server with everything every recmesh service needs: health (NOT_SERVING
  * until markServing and again while draining), reflection from the real
  * descriptors, logging / metrics / deadline (and per-caller rate limit)
- * interceptors, message size and stream concurrency limits, TLS or mutual TLS
+ * interceptors, message size, stream concurrency and open-stream limits, TLS or mutual TLS
  * when configured, and the admin HTTP port.
  */
 export class ServiceServer {
@@ -48,7 +49,12 @@ export class ServiceServer {
   constructor(private readonly options: ServiceServerOptions) {
     const { settings, logger, metrics } = options;
     // Later interceptors wrap earlier ones: a status sent by the rate limit still passes logging and metrics.
-    const interceptors: ServerInterceptor[] = [loggingInterceptor(logger), metricsInterceptor(metrics), deadlineInterceptor(settings.minDeadlineMs)];
+    const interceptors: ServerInterceptor[] = [
+      loggingInterceptor(logger),
+      metricsInterceptor(metrics),
+      deadlineInterceptor(settings.minDeadlineMs),
+      streamLimitInterceptor(settings.maxOpenStreams, metrics),
+    ];
     if (settings.rateLimit) interceptors.push(rateLimitInterceptor(settings.rateLimit, metrics));
     this.grpc = new Server({
       "grpc.max_receive_message_length": settings.maxMessageBytes,

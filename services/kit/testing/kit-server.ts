@@ -18,6 +18,7 @@ export function testServerSettings(overrides: Partial<ServerSettings> = {}): Ser
     minDeadlineMs: 1,
     drainTimeoutMs: 2_000,
     maxConcurrentStreams: 1000,
+    maxOpenStreams: 4096,
     ...overrides,
   };
 }
