@@ -2,9 +2,12 @@
  * Experiment assignment benchmark (not a test): the latency of Assign inside
  * the service (the in-memory domain call the handler makes) and through gRPC
  * on loopback against the experiment service running as its own process (as in
- * the stack), with 20 running experiments in 5 layers.
+ * the stack), with 20 running experiments in 5 layers; then how long a
+ * definition written straight into the KV bucket takes to be applied by the
+ * running instance (timed until its WatchExperiments stream, which pushes only
+ * what the registry has applied, delivers that revision).
  *
- *   node --import tsx bench/experiment-assign.ts [--calls 200000] [--rpcs 5000]
+ *   node --import tsx bench/experiment-assign.ts [--calls 200000] [--rpcs 5000] [--changes 200]
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -12,20 +15,26 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { Kvm } from "@nats-io/kv";
+import { connect } from "@nats-io/transport-node";
 import * as hdr from "hdr-histogram-js";
 import { ConditionOperator, Experiment, ExperimentStatus } from "../gen/recmesh/experiment/v1/experiment.js";
 import { ExperimentServiceClient } from "../gen/recmesh/experiment/v1/experiment_service.js";
 import { toDefinition } from "../services/experiment/adapters/proto-mapping.js";
 import { ExperimentSet } from "../services/experiment/domain/assigner.js";
+import { EXPERIMENT_BUCKET } from "../services/kit/events/subjects.js";
 import { createClient } from "../services/kit/grpc/client-factory.js";
 import { checkHealth } from "../services/kit/grpc/health-client.js";
 import { unaryCall } from "../services/kit/grpc/unary-call.js";
 import { freePort } from "../services/kit/infra/free-port.js";
 import { startInfrastructure } from "../services/kit/infra/infrastructure.js";
 
-const { values: args } = parseArgs({ options: { calls: { type: "string", default: "200000" }, rpcs: { type: "string", default: "5000" } } });
+const { values: args } = parseArgs({
+  options: { calls: { type: "string", default: "200000" }, rpcs: { type: "string", default: "5000" }, changes: { type: "string", default: "200" } },
+});
 const CALLS = Number(args.calls);
 const RPCS = Number(args.rpcs);
+const CHANGES = Number(args.changes);
 const LAYERS = 5;
 const PER_LAYER = 4;
 const USERS = 100_000;
@@ -102,6 +111,46 @@ async function measureRpc(client: ExperimentServiceClient, inFlight: number): Pr
   return { latency, perSecond: RPCS / seconds };
 }
 
+/**
+ * KV put → the running instance has applied it: each change is a coverage
+ * flip of one experiment, timed from just before kv.put until the watch
+ * stream delivers the revision the put returned. One change at a time.
+ */
+async function measurePropagation(client: ExperimentServiceClient, natsUrl: string, base: Experiment): Promise<Histogram> {
+  const nc = await connect({ servers: natsUrl });
+  const kv = await new Kvm(nc).open(EXPERIMENT_BUCKET);
+  const watch = client.watchExperiments({ includeCurrent: false });
+  // The push can arrive before kv.put resolves, so arrivals are kept by revision.
+  const arrivals = new Map<string, bigint>();
+  let onArrival = () => {};
+  watch.on("data", (m: { revision: string }) => {
+    arrivals.set(m.revision, process.hrtime.bigint());
+    onArrival();
+  });
+  watch.on("error", () => undefined);
+  const latency = histogram();
+  try {
+    for (let i = 0; i < CHANGES; i++) {
+      const changed = Experiment.encode({ ...base, coverage: i % 2 === 0 ? 0.5 : 0.8 }).finish();
+      const start = process.hrtime.bigint();
+      const revision = String(await kv.put(base.name, changed));
+      const giveUp = Date.now() + 10_000;
+      while (!arrivals.has(revision)) {
+        if (Date.now() > giveUp) throw new Error(`revision ${revision} was not applied within 10 s`);
+        await new Promise<void>((resolve) => {
+          onArrival = resolve;
+          setTimeout(resolve, 100);
+        });
+      }
+      latency.recordValue(Number((arrivals.get(revision) ?? start) - start));
+    }
+  } finally {
+    watch.cancel();
+    await nc.close();
+  }
+  return latency;
+}
+
 async function main(): Promise<void> {
   const protos = definitions();
   const domain = measureDomain(new ExperimentSet(protos.map(toDefinition)));
@@ -123,6 +172,7 @@ async function main(): Promise<void> {
     for (const e of protos) await unaryCall(client.putExperiment.bind(client), { experiment: e, expectedRevision: "0" }, { deadline: Date.now() + 10_000 });
     const sequential = await measureRpc(client, 1);
     const concurrent = await measureRpc(client, 32);
+    const propagation = await measurePropagation(client, infra.natsUrl, protos[0] as Experiment);
 
     say("");
     say(`${LAYERS * PER_LAYER} running experiments in ${LAYERS} layers (3 variants, coverage 0.8, half targeted); ${domain.assignedPerCall.toFixed(2)} assignments per call on average`);
@@ -133,6 +183,7 @@ async function main(): Promise<void> {
     row("domain call inside the service (ExperimentSet.assign)", domain.latency, CALLS);
     row("Assign over gRPC on loopback, 1 in flight", sequential.latency, RPCS);
     row("Assign over gRPC on loopback, 32 in flight", concurrent.latency, RPCS);
+    row("definition put into KV → applied by the running instance (its WatchExperiments push)", propagation, CHANGES);
     say("");
     say(`throughput over gRPC: ${sequential.perSecond.toFixed(0)} calls/s with 1 in flight, ${concurrent.perSecond.toFixed(0)} calls/s with 32 in flight`);
   } finally {

@@ -157,13 +157,16 @@ describe("experiment service over real NATS and Redis", () => {
     expect(left + right).toBe(2_000);
   });
 
-  it("applies a definition changed in KV on a running instance within a second", async () => {
+  // How fast (a bound of one second in the issue) is measured in BENCHMARKS.md § Experiment service, not asserted here.
+  it("applies a definition changed in KV on a running instance, without a restart, at the revision written", async () => {
     await a.put(experiment("live", { coverage: 0 }));
     await until(() => b.service.registry.get("live") !== undefined, 5_000, "live on b");
     expect((await b.assign("live-user", {}, ["live"])).assignments).toEqual([]);
     const kv = await new Kvm(h.nc).open(EXPERIMENT_BUCKET);
-    await kv.put("live", Experiment.encode(experiment("live", { coverage: 1 })).finish());
-    await until(async () => (await b.assign("live-user", {}, ["live"])).assignments.length === 1, 5_000, "KV change applied");
+    const revision = await kv.put("live", Experiment.encode(experiment("live", { coverage: 1 })).finish());
+    await b.service.registry.waitForRevision(revision, AbortSignal.timeout(5_000));
+    expect(b.service.registry.get("live")?.revision).toBe(revision);
+    expect((await b.assign("live-user", {}, ["live"])).assignments).toHaveLength(1);
   });
 
   it("streams current definitions, a snapshot marker, then every change", async () => {

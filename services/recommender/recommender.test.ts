@@ -20,7 +20,7 @@ import { freePort } from "../kit/infra/free-port.js";
 import type { Infrastructure } from "../kit/infra/infrastructure.js";
 import { startTestInfrastructure } from "../kit/testing/test-infrastructure.js";
 import { testLogger } from "../kit/testing/test-logger.js";
-import { publishExposure, type PendingExposure } from "./adapters/exposure-logger.js";
+import { exposuresOf, publishExposure, type PendingExposure } from "./adapters/exposure-logger.js";
 import { loadRecommenderConfig } from "./config.js";
 import { startRecommenderService } from "./main.js";
 import { RetryingQueue } from "./tracking/retrying-queue.js";
@@ -142,6 +142,32 @@ describe("recommender service over real NATS, with every dependency down", () =>
     expect(summary).toMatchObject({ accepted: "999", rejected: "1", duplicates: "0" });
     expect(summary.errors).toEqual([{ index: "555", error: { code: status.INVALID_ARGUMENT, message: "interactions[555].item_id: is required", field: "interactions[555].item_id" } }]);
     expect(await interactionsStored()).toBe(before + 999);
+  });
+
+  it("stores one exposure per (request, experiment) used, however often it is published, and none for a forced assignment", async () => {
+    const exposuresStored = async () => (await jsm.streams.info(EVENTS_STREAM, { subjects_filter: SUBJECTS.exposure })).state.messages;
+    const before = await exposuresStored();
+    const r = {
+      requestId: "dedupe-req",
+      userId: "u1",
+      surface: "home",
+      items: [{ itemId: "i1", retrievalScore: 1, sources: ["popularity"], category: "c", score: 0.9 }],
+      assignments: [
+        { experiment: "qa-only", variant: "b", layer: "", params: {}, forced: true, bucket: 0 },
+        { experiment: "ranker", variant: "b", layer: "", params: {}, forced: false, bucket: 0.4 },
+      ],
+      degraded: [],
+      stages: [],
+      sources: [],
+      featuresUsed: [],
+      ranked: [],
+    };
+    const publish = publishExposure(new EventPublisher(jetstream(nc)));
+    for (let attempt = 0; attempt < 3; attempt++) for (const e of exposuresOf(r, new Date())) await publish(e);
+    expect(await exposuresStored()).toBe(before + 1);
+    const last = await jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: SUBJECTS.exposure });
+    expect(last?.header?.get("Nats-Msg-Id")).toBe("exposure:dedupe-req:ranker");
+    expect(ExposureEvent.decode(last?.data ?? new Uint8Array()).assignment).toMatchObject({ experiment: "ranker", variant: "b" });
   });
 
   it("keeps exposures through a NATS outage and delivers every one after it", async () => {
