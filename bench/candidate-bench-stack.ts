@@ -109,7 +109,7 @@ export async function startBenchStack(world: WorldOptions, candidateEnv: Record<
     await untilServing(`127.0.0.1:${candidatePort}`);
     const worldDir = join(dataDir, "world", String(world.seed));
     const started = performance.now();
-    const seed = await seedWorld({ natsUrl: infra.natsUrl, streams: STREAMS, world, dir: worldDir, progress: false });
+    const seed = await seedWorld({ nats: infra.natsUrl, streams: STREAMS, world, dir: worldDir, progress: false });
     say(`seeded ${seed.manifest.counts.items} items, ${seed.manifest.counts.interactions} interactions in ${(seed.publishMs / 1000).toFixed(1)} s`);
     await untilCaughtUp(infra.natsUrl);
     say(`both services caught up ${((performance.now() - started) / 1000).toFixed(1)} s after the seed started`);

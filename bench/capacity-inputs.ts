@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   const redis = new Redis(stack.infra.redisUrl);
   try {
     const jsm = await jetstreamManager(nc);
-    const seedSettings = { natsUrl: stack.infra.natsUrl, streams: STREAMS, progress: false };
+    const seedSettings = { nats: stack.infra.natsUrl, streams: STREAMS, progress: false };
     await publishWorldEvents(seedSettings, world.seed, [], []);
     const memoryBefore = await usedMemory(redis);
     const empty = await streamState(jsm);

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { ConfigError } from "../services/kit/config/load-config.js";
 import { registerCertsCommand } from "./commands/certs.js";
 import { registerImportCommand } from "./commands/import.js";
 import { registerEvalCommand } from "./commands/eval.js";
@@ -22,4 +23,11 @@ registerSeedCommand(program);
 registerImportCommand(program);
 registerCertsCommand(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // A bad environment is the operator's to fix: say which variables, exit 2 as the services do, no stack trace.
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`recmesh: ${err.message}\n`);
+  process.exitCode = 2;
+}

@@ -192,7 +192,7 @@ async function createBaseline(dir: string, say: (line: string) => void): Promise
   const stack = new SuiteStack(infra, dir, { world, seeded: "", summary: [] });
   try {
     await stack.startServices();
-    const report = await seedWorld({ natsUrl: infra.natsUrl, streams: STREAMS, world, dir: worldDir(dir, world.seed), progress: false });
+    const report = await seedWorld({ nats: infra.natsUrl, streams: STREAMS, world, dir: worldDir(dir, world.seed), progress: false });
     const summary = describeSeed(report);
     for (const line of summary) say(`  ${line}`);
     await stack.waitForProjections(15 * 60_000);

@@ -50,7 +50,7 @@ export function registerImportCommand(program: Command): void {
           defaultType: defaultType(options.type),
           tagSeparator: options.tagSeparator,
           dryRun: options.dryRun,
-          natsUrl: config.natsUrl,
+          nats: config.nats,
           streams: config.streams,
           window: Math.max(1, options.window),
           progress: options.progress,

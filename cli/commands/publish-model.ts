@@ -2,6 +2,7 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import type { Command } from "commander";
 import { EventPublisher } from "../../services/kit/events/event-publisher.js";
+import { natsConnectionOptions } from "../../services/kit/events/nats-options.js";
 import { MODEL_BUCKET } from "../../services/kit/events/subjects.js";
 import { declareStreams, ensureObjectStore } from "../../services/kit/events/topology.js";
 import { ModelRegistry } from "../../services/ranking/adapters/model-registry.js";
@@ -14,7 +15,7 @@ export function registerPublishModelCommand(program: Command): void {
     .argument("<dir>", "model directory")
     .action(async (dir: string) => {
       const config = loadCliConfig();
-      const nc = await connect({ servers: config.natsUrl });
+      const nc = await connect(natsConnectionOptions(config.nats));
       try {
         const js = jetstream(nc);
         await declareStreams(await jetstreamManager(nc), config.streams);

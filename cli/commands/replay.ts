@@ -6,6 +6,10 @@ import { Redis } from "ioredis";
 import { z } from "zod";
 import { natsConfigShape, redisConfigShape } from "../../services/kit/config/common-config.js";
 import { loadConfig } from "../../services/kit/config/load-config.js";
+import { natsSettings } from "../../services/kit/config/nats-config.js";
+import { redisSettings } from "../../services/kit/config/redis-config.js";
+import { natsConnectionOptions } from "../../services/kit/events/nats-options.js";
+import { redisSecurityOptions } from "../../services/kit/stores/redis-connection.js";
 import { declareStreams } from "../../services/kit/events/topology.js";
 import { FeatureEventDecoder } from "../../services/feature/adapters/event-decoder.js";
 import { FeatureKeyspace } from "../../services/feature/adapters/redis-keyspace.js";
@@ -47,9 +51,9 @@ async function runReplay(options: ReplayCliOptions): Promise<void> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch must be a positive integer (got "${options.batch}")`);
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectionName: "recmesh-replay" });
+  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectionName: "recmesh-replay", ...redisSecurityOptions(redisSettings(env)) });
   await redis.connect();
-  const nc = await connect({ servers: env.NATS_URL, name: "recmesh-replay" });
+  const nc = await connect({ ...natsConnectionOptions(natsSettings(env)), name: "recmesh-replay" });
   const bar = new SingleBar({ format: "replay [{bar}] {percentage}% | {value}/{total} events | {eta_buffer}s left", etaBuffer: 2000 }, Presets.shades_classic);
   let barStarted = false;
   try {

@@ -48,7 +48,7 @@ export function registerSeedCommand(program: Command): void {
         return;
       }
       const report = await seedWorld({
-        natsUrl: config.natsUrl,
+        nats: config.nats,
         streams: config.streams,
         world,
         dir: worldDir(resolve(options.dataDir), world.seed),

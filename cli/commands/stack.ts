@@ -3,11 +3,13 @@ import { join, resolve } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import type { Command } from "commander";
+import type { NatsSettings } from "../../services/kit/config/nats-config.js";
+import { natsConnectionOptions } from "../../services/kit/events/nats-options.js";
 import { declareStreams } from "../../services/kit/events/topology.js";
 import { startInfrastructure } from "../../services/kit/infra/infrastructure.js";
 import { redactUrl } from "../../services/kit/telemetry/redact-url.js";
 import { resolveWorldOptions, worldEndForNow } from "../../world/index.js";
-import { loadCliGrpcTls } from "../cli-config.js";
+import { loadCliConfig, loadCliGrpcTls, loadStackInfraConfig } from "../cli-config.js";
 import { seedIfEmpty } from "../seed/seed-if-empty.js";
 import { worldDir } from "../seed/seed-world.js";
 import { waitForConsumers } from "../../services/kit/events/consumer-lag.js";
@@ -56,17 +58,16 @@ async function runStack(options: StackOptions): Promise<void> {
   say(`recmesh stack — data and logs in ${dataDir}`);
   const infra = await startInfrastructure({
     dataDir,
-    natsUrl: process.env.NATS_URL,
-    redisUrl: process.env.REDIS_URL,
-    natsPort: Number(process.env.RECMESH_STACK_NATS_PORT) || 4222,
-    redisPort: Number(process.env.RECMESH_STACK_REDIS_PORT) || 6379,
+    ...loadStackInfraConfig(),
     persistRedis: true,
     log: say,
   });
   say(`  nats   ${redactUrl(infra.natsUrl)}${infra.nats ? "" : " (external)"}`);
   say(`  redis  ${redactUrl(infra.redisUrl)}${infra.redis ? "" : " (external)"}`);
 
-  const nc = await connect({ servers: infra.natsUrl });
+  // The services inherit NATS_USER/NATS_CREDS/RECMESH_NATS_TLS_* from this environment; the stack's own connections use them too.
+  const { nats } = loadCliConfig(process.env, infra.natsUrl);
+  const nc = await connect(natsConnectionOptions(nats));
   await declareStreams(await jetstreamManager(nc), STREAMS);
   await nc.close();
 
@@ -87,9 +88,9 @@ async function runStack(options: StackOptions): Promise<void> {
     }
     if (options.seed) {
       const world = resolveWorldOptions({ preset: "default", seed: STACK_WORLD_SEED, endTime: worldEndForNow() });
-      await seedIfEmpty({ natsUrl: infra.natsUrl, streams: STREAMS, world, dir: worldDir(dataDir, world.seed), progress: true }, (line) => say(`  ${line}`));
+      await seedIfEmpty({ nats, streams: STREAMS, world, dir: worldDir(dataDir, world.seed), progress: true }, (line) => say(`  ${line}`));
     }
-    await waitForProjections(infra.natsUrl, say);
+    await waitForProjections(nats, say);
   } catch (err) {
     await stopAll();
     throw err;
@@ -122,8 +123,8 @@ async function runStack(options: StackOptions): Promise<void> {
 }
 
 /** Waits until every consumer has projected the event log, so the first Recommend sees the whole world. */
-async function waitForProjections(natsUrl: string, say: (line: string) => void): Promise<void> {
-  const nc = await connect({ servers: natsUrl });
+async function waitForProjections(nats: NatsSettings, say: (line: string) => void): Promise<void> {
+  const nc = await connect(natsConnectionOptions(nats));
   try {
     let reported = Number.POSITIVE_INFINITY;
     await waitForConsumers(await jetstreamManager(nc), EVENTS_STREAM, {

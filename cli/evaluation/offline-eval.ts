@@ -64,7 +64,7 @@ export async function evaluateOffline(o: EvalOptions): Promise<EvalResult> {
   });
   await stack.startInfrastructure();
   try {
-    await publishWorldEvents({ natsUrl: stack.infra.natsUrl, streams: { replicas: 1, eventRetentionDays: 30 }, progress: o.progress }, o.world.seed, world.items, world.interactions);
+    await publishWorldEvents({ nats: stack.infra.natsUrl, streams: { replicas: 1, eventRetentionDays: 30 }, progress: o.progress }, o.world.seed, world.items, world.interactions);
     await stack.startServices();
     await stack.waitForProjections();
     o.say(`world ${manifest.fingerprint.slice(0, 16)}…: projected ${world.interactions.length} history events; evaluating on the held-out day`);

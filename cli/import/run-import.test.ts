@@ -29,7 +29,7 @@ describe("recmesh import into a real JetStream", () => {
     defaultType: "rating",
     tagSeparator: "|",
     dryRun: false,
-    natsUrl: infra.natsUrl,
+    nats: infra.natsUrl,
     streams: { replicas: 1, eventRetentionDays: 1 },
     progress: false,
     onBadRow: () => undefined,

@@ -3,6 +3,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { InteractionEvent } from "../../gen/recmesh/events/v1/interaction_event.js";
 import { ItemUpsertedEvent } from "../../gen/recmesh/events/v1/item_upserted_event.js";
 import { EventPublisher } from "../../services/kit/events/event-publisher.js";
+import { natsConnectionOptions, type NatsTarget } from "../../services/kit/events/nats-options.js";
 import { EVENTS_STREAM } from "../../services/kit/events/subjects.js";
 import { declareStreams, type StreamSettings } from "../../services/kit/events/topology.js";
 import { Progress } from "../publishing/progress.js";
@@ -29,7 +30,7 @@ export interface ImportSettings {
   defaultType: ImportedInteractionType;
   tagSeparator: string;
   dryRun: boolean;
-  natsUrl: string;
+  nats: NatsTarget;
   streams: StreamSettings;
   window?: number;
   progress: boolean;
@@ -59,7 +60,7 @@ export async function runImport(settings: ImportSettings): Promise<ImportReport>
   let nc: NatsConnection | undefined;
   try {
     if (!settings.dryRun) {
-      nc = await connect({ servers: settings.natsUrl });
+      nc = await connect(natsConnectionOptions(settings.nats));
       await declareStreams(await jetstreamManager(nc), settings.streams);
     }
     const publisher = nc ? new EventPublisher(jetstream(nc)) : undefined;

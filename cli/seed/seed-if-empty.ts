@@ -1,12 +1,13 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
+import { natsConnectionOptions, type NatsTarget } from "../../services/kit/events/nats-options.js";
 import { EVENTS_STREAM, SUBJECTS } from "../../services/kit/events/subjects.js";
 import { declareStreams } from "../../services/kit/events/topology.js";
 import { describeSeed, seedWorld, type SeedReport, type SeedSettings } from "./seed-world.js";
 
 /** item.upserted messages the EVENTS stream holds (declaring the streams first). */
-export async function storedItemEvents(settings: Pick<SeedSettings, "natsUrl" | "streams">): Promise<number> {
-  const nc = await connect({ servers: settings.natsUrl });
+export async function storedItemEvents(settings: Pick<SeedSettings, "nats" | "streams">): Promise<number> {
+  const nc = await connect(natsConnectionOptions(settings.nats));
   try {
     const jsm = await jetstreamManager(nc);
     await declareStreams(jsm, settings.streams);

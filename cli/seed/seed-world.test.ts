@@ -35,7 +35,7 @@ describe("seeding the world into a real JetStream", () => {
 
   it("seeds an empty store once, saying so, and then leaves it alone", async () => {
     const said: string[] = [];
-    const settings = { natsUrl: infra.natsUrl, streams, world, dir: worldDir(dataDir, world.seed), window: 64 };
+    const settings = { nats: infra.natsUrl, streams, world, dir: worldDir(dataDir, world.seed), window: 64 };
     const report = await seedIfEmpty(settings, (line) => said.push(line));
     expect(report?.items).toEqual({ stored: 400, duplicates: 0 });
     expect(said[0]).toMatch(/^world: the store is empty; seeding the synthetic world \(seed 9: 400 items, 80 users, 14 days of history\)/);
@@ -79,7 +79,7 @@ describe("seeding the world into a real JetStream", () => {
 
   it("stores no duplicates when the same world is seeded again", async () => {
     const before = await subjectCounts(nc);
-    const report = await seedWorld({ natsUrl: infra.natsUrl, streams, world, dir: worldDir(dataDir, world.seed) });
+    const report = await seedWorld({ nats: infra.natsUrl, streams, world, dir: worldDir(dataDir, world.seed) });
     expect(report.items).toEqual({ stored: 0, duplicates: 400 });
     expect(report.interactions).toEqual({ stored: 0, duplicates: report.manifest.counts.interactions });
     expect(await subjectCounts(nc)).toEqual(before);

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
+import { natsConnectionOptions, type NatsTarget } from "../../services/kit/events/nats-options.js";
 import { EventPublisher } from "../../services/kit/events/event-publisher.js";
 import { InteractionEvent } from "../../gen/recmesh/events/v1/interaction_event.js";
 import { ItemUpsertedEvent } from "../../gen/recmesh/events/v1/item_upserted_event.js";
@@ -14,7 +15,7 @@ import { withoutStackTraces } from "../publishing/without-stack-traces.js";
 import { worldInteractionEvent, worldInteractionType, worldItemEvent } from "./world-events.js";
 
 export interface SeedSettings {
-  natsUrl: string;
+  nats: NatsTarget;
   streams: StreamSettings;
   world: WorldOptions;
   /** Where the ground truth is written. */
@@ -65,12 +66,12 @@ export interface PublishedWorld {
  * stores no duplicates within the stream's duplicate window.
  */
 export async function publishWorldEvents(
-  settings: Pick<SeedSettings, "natsUrl" | "streams" | "window" | "progress">,
+  settings: Pick<SeedSettings, "nats" | "streams" | "window" | "progress">,
   seed: number,
   items: readonly WorldItem[],
   interactions: readonly WorldInteraction[],
 ): Promise<PublishedWorld> {
-  const nc = await connect({ servers: settings.natsUrl });
+  const nc = await connect(natsConnectionOptions(settings.nats));
   const progress = new Progress(settings.progress ?? false);
   try {
     await declareStreams(await jetstreamManager(nc), settings.streams);

@@ -36,7 +36,7 @@ export async function buildTrainingData(o: TrainingDataOptions): Promise<Trainin
   await stack.startServices();
   try {
     await publishWorldEvents(
-      { natsUrl: stack.infra.natsUrl, streams: { replicas: 1, eventRetentionDays: 30 }, progress: o.progress },
+      { nats: stack.infra.natsUrl, streams: { replicas: 1, eventRetentionDays: 30 }, progress: o.progress },
       o.world.seed,
       world.items,
       history,

@@ -38,7 +38,7 @@ export class TestStack extends InProcessStack {
   async start(): Promise<void> {
     await this.startInfrastructure();
     this.world = await seedWorld({
-      natsUrl: this.infra.natsUrl,
+      nats: this.infra.natsUrl,
       streams: { replicas: 1, eventRetentionDays: 3650 },
       world: resolveWorldOptions({ preset: "small", seed: 7, endTime: Math.floor(Date.now() / 3_600_000) * 3_600_000 }),
       dir: join(this.dataDir, "world"),

@@ -1,16 +1,15 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
-import type { NatsSettings } from "../config/nats-config.js";
 import { redactUrl } from "../telemetry/redact-url.js";
-import { natsConnectionOptions } from "./nats-options.js";
+import { natsConnectionOptions, natsSettingsOf, type NatsTarget } from "./nats-options.js";
 
 /**
  * Connects to NATS (a URL alone, or settings with credentials and TLS) and
  * keeps reconnecting forever; connection status changes are logged, never a
  * secret. The caller drains it on shutdown.
  */
-export async function connectNats(target: string | NatsSettings, name: string, logger: Logger): Promise<NatsConnection> {
-  const settings: NatsSettings = typeof target === "string" ? { url: target, auth: { kind: "none" } } : target;
+export async function connectNats(target: NatsTarget, name: string, logger: Logger): Promise<NatsConnection> {
+  const settings = natsSettingsOf(target);
   const nc = await connect({
     ...natsConnectionOptions(settings),
     name,

@@ -1,8 +1,16 @@
 import { credsAuthenticator, type ConnectionOptions } from "@nats-io/transport-node";
 import type { NatsSettings } from "../config/nats-config.js";
 
+/** A bare URL (loopback development, no authentication) or full settings. */
+export type NatsTarget = string | NatsSettings;
+
+export function natsSettingsOf(target: NatsTarget): NatsSettings {
+  return typeof target === "string" ? { url: target, auth: { kind: "none" } } : target;
+}
+
 /** nats.js connection options for the configured URL, authentication and TLS (secrets revealed only here). */
-export function natsConnectionOptions(settings: NatsSettings): ConnectionOptions {
+export function natsConnectionOptions(target: NatsTarget): ConnectionOptions {
+  const settings = natsSettingsOf(target);
   const { auth, tls } = settings;
   const options: ConnectionOptions = { servers: settings.url };
   if (auth.kind === "user") Object.assign(options, { user: auth.user, pass: auth.password.reveal() });

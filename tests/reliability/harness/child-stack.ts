@@ -77,7 +77,7 @@ export class ChildStack {
 
   private async seed(size: WorldSize): Promise<void> {
     const world = resolveWorldOptions({ preset: "small", ...size, seed: WORLD_SEED, endTime: worldEndForNow() });
-    const report = await seedWorld({ natsUrl: this.infra.natsUrl, streams: { replicas: 1, eventRetentionDays: 3650 }, world, dir: join(this.dataDir, "world") });
+    const report = await seedWorld({ nats: this.infra.natsUrl, streams: { replicas: 1, eventRetentionDays: 3650 }, world, dir: join(this.dataDir, "world") });
     this.worldUsers = readWorldUsers(report.dir).map((u) => u.id);
     this.worldItems = readWorldItems(report.dir).map((i) => i.id);
   }
