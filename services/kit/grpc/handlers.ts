@@ -17,6 +17,7 @@ import { toServiceError } from "../errors/status.js";
 import { extractFromMetadata, traceIdOf, tracer } from "../telemetry/tracing.js";
 import type { CallContext } from "./call-context.js";
 import { deadlineMs } from "./deadline.js";
+import { parsedOrRefused, type UnparseableMessage } from "./unparseable.js";
 
 type AnyCall =
   | ServerUnaryCall<unknown, unknown>
@@ -39,7 +40,7 @@ export class RpcAdapter {
 
   unary<Req, Res>(method: string, fn: (req: Req, call: CallContext) => Promise<Res>): handleUnaryCall<Req, Res> {
     return (call, callback) => {
-      void this.run(method, call, true, (ctx) => fn(call.request, ctx)).then(
+      void this.run(method, call, true, async (ctx) => fn(parsedOrRefused(call.request, "request"), ctx)).then(
         (res) => callback(null, res),
         (err: unknown) => callback(toServiceError(err, this.logger.child({ method }))),
       );
@@ -51,7 +52,7 @@ export class RpcAdapter {
     fn: (req: Req, call: CallContext) => AsyncIterable<Res>,
   ): handleServerStreamingCall<Req, Res> {
     return (call) => {
-      void this.run(method, call, false, (ctx) => pipeOut(fn(call.request, ctx), call, ctx.signal)).then(
+      void this.run(method, call, false, (ctx) => pipeOut(fn(parsedOrRefused(call.request, "request"), ctx), call, ctx.signal)).then(
         () => call.end(),
         (err: unknown) => call.emit("error", toServiceError(err, this.logger.child({ method }))),
       );
@@ -120,12 +121,16 @@ export class RpcAdapter {
 }
 
 /**
- * The request messages of a streaming call. A plain for-await over a Readable
- * destroys it when reading ends, which for a bidi call would also tear down the
- * response side before the handler has answered and ended it.
+ * The request messages of a streaming call; one that does not decode ends the
+ * call with INVALID_ARGUMENT naming its position. A plain for-await over a
+ * Readable destroys it when reading ends, which for a bidi call would also
+ * tear down the response side before the handler has answered and ended it.
  */
-function incoming<Req>(call: ServerReadableStream<Req, unknown> | ServerDuplexStream<Req, unknown>): AsyncIterable<Req> {
-  return call.iterator({ destroyOnReturn: false }) as AsyncIterable<Req>;
+async function* incoming<Req>(call: ServerReadableStream<Req, unknown> | ServerDuplexStream<Req, unknown>): AsyncIterable<Req> {
+  let index = 0;
+  for await (const message of call.iterator({ destroyOnReturn: false }) as AsyncIterable<Req | UnparseableMessage>) {
+    yield parsedOrRefused(message, `request message ${index++}`);
+  }
 }
 
 /** Resolves with `work`, or rejects with the signal's reason as soon as it aborts. */

@@ -1,4 +1,4 @@
-import { credentials, Metadata, status, type ServiceError } from "@grpc/grpc-js";
+import { Client, credentials, Metadata, status, type ServiceError } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ExperimentServiceClient,
@@ -113,6 +113,25 @@ describe("ServiceServer", () => {
       (e: unknown) => e,
     )) as ServiceError;
     expect(err.code).toBe(status.UNIMPLEMENTED);
+  });
+
+  it("refuses bytes that are not a protobuf message with INVALID_ARGUMENT and the decoder's reason, unary and streaming", async () => {
+    const raw = new Client(address, credentials.createInsecure());
+    const garbage = Buffer.alloc(16, 0xff);
+    const identity = (b: Buffer) => b;
+    const unary = await new Promise<ServiceError | null>((resolve) =>
+      raw.makeUnaryRequest("/recmesh.experiment.v1.ExperimentService/GetExperiment", identity, identity, garbage, (err) => resolve(err)),
+    );
+    const streamed = await new Promise<ServiceError>((resolve) => {
+      const call = raw.makeServerStreamRequest("/recmesh.experiment.v1.ExperimentService/WatchExperiments", identity, identity, garbage);
+      call.on("data", () => undefined);
+      call.on("error", resolve);
+    });
+    raw.close();
+    for (const err of [unary, streamed]) {
+      expect(err?.code).toBe(status.INVALID_ARGUMENT);
+      expect(err?.details).toMatch(/^request: not a valid protobuf encoding of the request message \(.+\)$/);
+    }
   });
 
   it("streams messages and then the mapped error status", async () => {

@@ -10,6 +10,7 @@ import { metricsInterceptor } from "./interceptors/metrics-interceptor.js";
 import { rateLimitInterceptor } from "./interceptors/rate-limit-interceptor.js";
 import { streamLimitInterceptor } from "./interceptors/stream-limit-interceptor.js";
 import { addReflection } from "./reflection.js";
+import { tolerantDefinition } from "./unparseable.js";
 import { serverCredentials } from "./tls-credentials.js";
 
 export interface ServiceRegistration {
@@ -63,7 +64,7 @@ export class ServiceServer {
       interceptors,
     });
     const names = options.services.map((s) => serviceNameOf(s.definition));
-    for (const s of options.services) this.grpc.addService(s.definition, s.implementation);
+    for (const s of options.services) this.grpc.addService(tolerantDefinition(s.definition), s.implementation);
     this.health = new ServerHealth(names);
     this.health.addToServer(this.grpc);
     addReflection(this.grpc, names);

@@ -15,9 +15,6 @@ const CLEAN = new Set<number>([
   status.ABORTED,
 ]);
 
-/** grpc-js's own answer to a request it cannot parse (INTERNAL, as in every gRPC implementation). */
-const UNPARSEABLE = "Error deserializing request";
-
 export interface Expectation {
   /** Only this code is acceptable (e.g. RESOURCE_EXHAUSTED for an oversized message). */
   exactly?: number;
@@ -25,8 +22,6 @@ export interface Expectation {
   cancelled?: boolean;
   /** A stream that stays open by design (it had answered before the deadline ended it). */
   longLived?: boolean;
-  /** The request parses: bad content must be refused by name (INVALID_ARGUMENT…), never INTERNAL. */
-  parses?: boolean;
 }
 
 /** Why an outcome is not a clean status, or undefined when it is. */
@@ -34,8 +29,8 @@ export function uncleanReason(o: RawOutcome, expect: Expectation = {}): string |
   const got = `${codeName(o.code)} "${o.details}"`;
   if (expect.exactly !== undefined) return o.code === expect.exactly ? undefined : `expected ${codeName(expect.exactly)}, got ${got}`;
   if (CLEAN.has(o.code)) return undefined;
-  if (o.code === status.INTERNAL && expect.parses) return `bad input answered INTERNAL instead of naming the field: ${got}`;
-  if (o.code === status.INTERNAL) return o.details === INTERNAL_MESSAGE || o.details.startsWith(UNPARSEABLE) ? undefined : `INTERNAL leaks its cause: ${got}`;
+  // Bytes that do not decode are INVALID_ARGUMENT too (services/kit/grpc/unparseable.ts): INTERNAL means a fault of ours.
+  if (o.code === status.INTERNAL) return o.details === INTERNAL_MESSAGE ? `bad input answered INTERNAL: ${got}` : `INTERNAL leaks its cause: ${got}`;
   if (expect.cancelled && o.code === status.CANCELLED) return undefined;
   if (expect.longLived && o.code === status.DEADLINE_EXCEEDED && o.messages > 0) return undefined;
   return `not a clean status: ${got}`;
