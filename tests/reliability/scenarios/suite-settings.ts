@@ -79,7 +79,7 @@ export const FULL: SuiteSettings = {
   trackRps: 20,
   deadlineMs: 3_000,
   slackMs: 1_000,
-  maxTimedOutShare: 0.02,
+  maxTimedOutShare: 0,
   maxInFlight: 512,
   steadyMs: 10_000,
   outageMs: 15_000,
