@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Fails when gen/ differs from a fresh `buf generate` + descriptor build of proto/.
+// Fails when gen/ differs from a fresh `buf generate` + descriptor build of proto/ (and of grpc.health.v1 for reflection).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +7,8 @@ import { join, relative } from "node:path";
 
 const buf = join("node_modules", ".bin", "buf");
 const fresh = mkdtempSync(join(tmpdir(), "recmesh-gen-"));
+// grpc.health.v1 as grpc-health-check ships it, compiled for server reflection (the package's own descriptors lack full type names).
+const HEALTH_PROTO_DIR = join("node_modules", "grpc-health-check", "proto");
 
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -18,6 +20,7 @@ function files(dir) {
 try {
   execFileSync(buf, ["generate", "--output", fresh], { stdio: "inherit" });
   execFileSync(buf, ["build", "--as-file-descriptor-set", "-o", join(fresh, "gen", "recmesh.binpb")], { stdio: "inherit" });
+  execFileSync(buf, ["build", HEALTH_PROTO_DIR, "--as-file-descriptor-set", "-o", join(fresh, "gen", "grpc-health.binpb")], { stdio: "inherit" });
   const expected = new Map(files(join(fresh, "gen")).map((p) => [relative(join(fresh, "gen"), p), p]));
   const actual = new Map(files("gen").map((p) => [relative("gen", p), p]));
   const problems = [];

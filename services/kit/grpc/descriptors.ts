@@ -28,3 +28,13 @@ export function contractFileDescriptors(): Uint8Array[] {
   cached ??= splitDescriptorSet(readFileSync(DESCRIPTOR_SET_PATH));
   return cached;
 }
+
+/** grpc.health.v1, compiled by `npm run gen` from grpc-health-check's proto (the health server the kit runs). */
+export const HEALTH_DESCRIPTOR_SET_PATH = fileURLToPath(new URL("../../../gen/grpc-health.binpb", import.meta.url));
+
+let health: Uint8Array[] | undefined;
+
+export function healthFileDescriptors(): Uint8Array[] {
+  health ??= splitDescriptorSet(readFileSync(HEALTH_DESCRIPTOR_SET_PATH));
+  return health;
+}

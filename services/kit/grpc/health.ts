@@ -1,6 +1,8 @@
 import type { Server } from "@grpc/grpc-js";
 import { HealthImplementation, type ServingStatus } from "grpc-health-check";
 
+export const HEALTH_SERVICE = "grpc.health.v1.Health";
+
 /**
  * grpc.health.v1 for a server: the overall status ("") and one per service, all
  * NOT_SERVING until the service says it is ready and again while draining.

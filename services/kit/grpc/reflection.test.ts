@@ -53,8 +53,14 @@ describe("server reflection from the compiled descriptors", () => {
     });
     afterAll(() => client.close());
 
-    it("lists every service", async () => {
-      expect((await client.listServices()).sort()).toEqual(Object.keys(SERVICES).sort());
+    it("lists every service and grpc.health.v1.Health", async () => {
+      expect((await client.listServices()).sort()).toEqual([...Object.keys(SERVICES), "grpc.health.v1.Health"].sort());
+    });
+
+    it("resolves grpc.health.v1.Health, so grpcurl can call Check and Watch without a proto file", async () => {
+      const registry = await client.resolveSymbol("grpc.health.v1.Health");
+      expect(registry.getService("grpc.health.v1.Health")?.methods.map((m) => m.name).sort()).toEqual(expect.arrayContaining(["Check", "Watch"]));
+      expect(registry.getMessage("grpc.health.v1.HealthCheckResponse")?.fields.map((f) => f.name)).toEqual(["status"]);
     });
 
     it.each(Object.entries(SERVICES))("resolves every method of %s with its full dependency closure", async (name, definition) => {
