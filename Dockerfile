@@ -29,6 +29,8 @@ COPY world ./world
 # gen/ holds the generated code and recmesh.binpb, the descriptor set server reflection serves.
 COPY gen ./gen
 COPY services ./services
+# The demo model ranking publishes at start when the registry has none (RECMESH_RANKING_BOOTSTRAP); 160 KB.
+COPY models/ctr-mlp ./models/ctr-mlp
 # Files stay root-owned and read-only to the service user; tsx writes its cache under /tmp.
 USER 10001:10001
 EXPOSE 50051 50052 50053 50054 50055 9051 9052 9053 9054 9055

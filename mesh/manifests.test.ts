@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { capacityInputs, unbackedClaims } from "./checks/capacity-checks.js";
+import { checkRankingBootstrap } from "./checks/bootstrap-model-checks.js";
 import { chartDeclarations } from "./checks/chart-pods.js";
 import { checkDockerfile, checkGpuDockerfile, copiedFolders, uncopiedImports } from "./checks/dockerfile-checks.js";
 import { dashboardExpressions, defaultMetricNames, exportedMetricNames, unknownMetrics } from "./checks/dashboard-checks.js";
@@ -33,6 +34,7 @@ const EXPECTED_CALLERS: Record<string, string[]> = {
 const AUTOSCALED = ["recommender", "feature", "candidate", "ranking", "experiment"];
 const TARGETS = ["base", ...readdirSync(join(meshDir, "overlays")).map((d) => `overlays/${d}`)];
 
+const DOCKERFILES = Object.fromEntries(["Dockerfile", "Dockerfile.ranking-gpu"].map((f) => [f, readFileSync(join(repoRoot, f), "utf8")]));
 const schemas = new SchemaRegistry(join(meshDir, "schemas"));
 const methods = protoMethods(join(repoRoot, "proto"));
 const rendered = new Map<string, K8sObject[]>();
@@ -70,6 +72,7 @@ async function allProblems(ctx: MeshContext): Promise<string[]> {
     ...checkAvailability(ctx, AUTOSCALED),
     ...checkStatefulCharts(ctx),
     ...checkOpaqueNatsPorts(ctx),
+    ...checkRankingBootstrap(ctx, repoRoot, DOCKERFILES, readFileSync(join(repoRoot, ".dockerignore"), "utf8")),
   ];
 }
 
