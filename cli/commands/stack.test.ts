@@ -1,4 +1,6 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessByStdio } from "node:child_process";
+import { createConnection } from "node:net";
+import type { Readable } from "node:stream";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVICE_NAMES } from "../../services/kit/config/ports.js";
 import { freePort } from "../../services/kit/infra/free-port.js";
+import { replayGrpcurl } from "../../services/kit/testing/grpcurl-replay.js";
 import { startTestInfrastructure } from "../../services/kit/testing/test-infrastructure.js";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -79,5 +82,81 @@ describe("recmesh stack", () => {
     expect(run.stderr).toContain('RECMESH_STACK_NATS_PORT: ');
     expect(run.stderr).toContain('(got "not-a-port")');
     expect(run.stdout).not.toContain("nats ");
+  });
+});
+
+/** stdout until `marker` appears (or the process exits, or 4 minutes pass). */
+function outputUntil(child: ChildProcessByStdio<null, Readable, Readable>, marker: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`no "${marker}" within 4 minutes:\n${out}`)), 240_000);
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes(marker)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`exited ${String(code)} before "${marker}":\n${out}`)));
+  });
+}
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+
+describe("recmesh stack, as the Quickstart runs it", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "recmesh-quickstart-"));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("starts its own NATS and Redis, seeds a world, answers the demo and every printed grpcurl command, and stops on Ctrl-C", async () => {
+    const natsPort = await freePort();
+    const redisPort = await freePort();
+    const child = spawn(process.execPath, ["bin/recmesh.mjs", "stack", "--world", "small", "--data-dir", dataDir], {
+      cwd: repoRoot,
+      env: { ...process.env, LOG_LEVEL: "warn", ...(await freeServicePorts()), NATS_URL: "", REDIS_URL: "", RECMESH_STACK_NATS_PORT: String(natsPort), RECMESH_STACK_REDIS_PORT: String(redisPort) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    try {
+      const out = await outputUntil(child, "Ctrl-C stops everything.");
+      expect(out).toContain(`nats   nats://127.0.0.1:${natsPort}\n`);
+      expect(out).toContain(`redis  redis://127.0.0.1:${redisPort}\n`);
+      expect(out).toMatch(/world seed 42: 2000 items, 400 users/);
+      const demo = /Recommend\(user-00042, 5\) → model (\S+)(.*)\n((?: {2}\d\. .*\n){5})/.exec(out);
+      expect(demo?.[1]).toMatch(/^ctr-mlp\//);
+      expect(demo?.[2]).toBe("");
+      const commands = out
+        .split("Ready. Try:\n")[1]
+        ?.split("\n\nCtrl-C")[0]
+        ?.split(/\n {2}(?=grpcurl )/)
+        .map((c) => c.trim().replace(/\n {2}/g, "\n"));
+      expect(commands?.length).toBe(SERVICE_NAMES.length + 5);
+      for (const command of commands ?? []) {
+        const result = await replayGrpcurl(command);
+        if (result.verb === "list") expect(result.services, command).toContain("grpc.health.v1.Health");
+        if (result.verb === "describe") expect(result.methods, command).toEqual(expect.arrayContaining(["Recommend", "Track", "Session"]));
+        if (result.verb === "call") {
+          expect(result.responses.length, command).toBeGreaterThan(0);
+          const answers = result.responses as { items?: unknown[]; eventId?: string; recommendations?: { items?: unknown[] }; tracked?: { eventId?: string } }[];
+          if (command.includes("/Track")) expect(answers[0]?.eventId, command).toBeTruthy();
+          else if (command.includes("/Session")) {
+            expect(answers.filter((a) => (a.recommendations?.items?.length ?? 0) > 0).length, command).toBeGreaterThanOrEqual(2);
+            expect(answers.some((a) => a.tracked?.eventId), command).toBe(true);
+          } else expect(answers[0]?.items?.length, command).toBeGreaterThan(0);
+        }
+      }
+      child.kill("SIGINT");
+      expect(await exited).toBe(0);
+      expect(await listening(natsPort)).toBe(false);
+      expect(await listening(redisPort)).toBe(false);
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 });

@@ -2,13 +2,13 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import type { NatsSettings } from "../../services/kit/config/nats-config.js";
 import { natsConnectionOptions } from "../../services/kit/events/nats-options.js";
 import { declareStreams } from "../../services/kit/events/topology.js";
 import { startInfrastructure } from "../../services/kit/infra/infrastructure.js";
 import { redactUrl } from "../../services/kit/telemetry/redact-url.js";
-import { resolveWorldOptions, worldEndForNow } from "../../world/index.js";
+import { resolveWorldOptions, WORLD_PRESET_NAMES, worldEndForNow, type WorldPreset } from "../../world/index.js";
 import { loadCliConfig, loadCliGrpcTls, loadStackInfraConfig } from "../cli-config.js";
 import { seedIfEmpty } from "../seed/seed-if-empty.js";
 import { worldDir } from "../seed/seed-world.js";
@@ -25,6 +25,7 @@ interface StackOptions {
   exitWhenReady: boolean;
   readyTimeout: string;
   seed: boolean;
+  world: WorldPreset;
 }
 
 const STREAMS = { replicas: 1, eventRetentionDays: 30 };
@@ -43,6 +44,7 @@ export function registerStackCommand(program: Command): void {
     .option("--exit-when-ready", "stop everything once all services are SERVING (smoke check)", false)
     .option("--ready-timeout <ms>", "how long each service may take to become SERVING", "60000")
     .option("--no-seed", "do not seed the synthetic world into an empty store")
+    .addOption(new Option("--world <preset>", "size of the synthetic world seeded into an empty store").choices(WORLD_PRESET_NAMES).default("default"))
     .action((options: StackOptions) => runStack(options));
 }
 
@@ -87,7 +89,7 @@ async function runStack(options: StackOptions): Promise<void> {
       say(`  ${spec.name.padEnd(12)} 127.0.0.1:${spec.grpcPort}  metrics http://127.0.0.1:${spec.adminPort}/metrics`);
     }
     if (options.seed) {
-      const world = resolveWorldOptions({ preset: "default", seed: STACK_WORLD_SEED, endTime: worldEndForNow() });
+      const world = resolveWorldOptions({ preset: options.world, seed: STACK_WORLD_SEED, endTime: worldEndForNow() });
       await seedIfEmpty({ nats, streams: STREAMS, world, dir: worldDir(dataDir, world.seed), progress: true }, (line) => say(`  ${line}`));
     }
     await waitForProjections(nats, say);
