@@ -26,7 +26,7 @@ import { DuplicateItemsFilter } from "./filters/duplicate-items-filter.js";
 import { SeenItemsFilter } from "./filters/seen-items-filter.js";
 import { recommenderHandlers } from "./handlers.js";
 import { RecommendPipeline } from "./pipeline/recommend-pipeline.js";
-import { recommenderMetrics } from "./recommender-metrics.js";
+import { exportCandidateBudget, recommenderMetrics } from "./recommender-metrics.js";
 import { CandidateBudget } from "./resilience/candidate-budget.js";
 import { ConcurrencyLimiter } from "./resilience/concurrency-limiter.js";
 import { RetryingQueue } from "./tracking/retrying-queue.js";
@@ -103,12 +103,7 @@ export async function startRecommenderService(config: RecommenderConfig, options
       logger.debug({ dependency: dependencyName, err: err instanceof Error ? err.message : String(err) }, "fallback used");
     },
   });
-  const budgetGauge = setInterval(() => {
-    m.candidateBudget.set(candidateBudget.size);
-    m.narrowed.set(candidateBudget.narrowed ? 1 : 0);
-  }, 1_000);
-  budgetGauge.unref();
-  lifecycle.add("budget gauge", () => clearInterval(budgetGauge));
+  exportCandidateBudget(metrics, candidateBudget);
 
   const exposureQueue = new RetryingQueue<PendingExposure>(
     publishExposure(publisher),

@@ -72,6 +72,19 @@ describe("the whole stack: Recommend and Track end to end", () => {
     expect(e?.sources.length).toBeGreaterThanOrEqual(2);
     expect(e?.featuresUsed).toEqual(expect.arrayContaining(["user_taste", "user_activity"]));
     expect(e?.rawScores.length).toBeGreaterThan(10);
+    for (const stage of e?.stages ?? []) {
+      expect(stage.duration, stage.stage).toBeDefined();
+      if (stage.stage.endsWith("Filter")) expect(stage.inputCount - stage.outputCount, stage.stage).toBe(stage.removed.length);
+      for (const r of stage.removed) expect(r.reason, `${stage.stage} ${r.itemId}`).not.toBe("");
+    }
+    const filters = e?.stages.filter((s) => s.stage.endsWith("Filter")) ?? [];
+    const ranking = e?.stages.find((s) => s.stage === "Ranking");
+    expect(filters[0]?.inputCount).toBe(ranking?.outputCount);
+    const removed = new Set(filters.flatMap((s) => s.removed.map((r) => r.itemId)));
+    const returned = new Set(res.items.map((i) => i.itemId));
+    expect(removed.size).toBeGreaterThan(0);
+    for (const id of removed) expect(returned.has(id), id).toBe(false);
+    expect(e?.rawScores.map((r) => r.itemId)).toEqual(expect.arrayContaining([...returned]));
   });
 
   it("a tracked click shifts the next recommendations towards the clicked item's category", async () => {

@@ -45,6 +45,18 @@ export class ServiceMetrics {
     return (this.registry.getSingleMetric(name) as Gauge<L> | undefined) ?? new Gauge({ name, help, labelNames, registers: [this.registry] });
   }
 
+  /** A gauge that reads `sample` when scraped, so it is never staler than the scrape. */
+  sampledGauge(name: string, help: string, sample: () => number): Gauge {
+    return new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(sample());
+      },
+    });
+  }
+
   histogram<L extends string>(
     name: string,
     help: string,
