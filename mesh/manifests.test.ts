@@ -14,7 +14,7 @@ import { checkServicePorts } from "./checks/port-checks.js";
 import { findKubectl, renderKustomization } from "./checks/render.js";
 import { checkCanaryConsistency, checkRetries, checkRouteReferences, isRoute, protoMethods } from "./checks/route-checks.js";
 import { SchemaRegistry } from "./checks/schema-registry.js";
-import { checkOpaqueNatsPorts, checkStatefulCharts } from "./checks/stateful-checks.js";
+import { checkOpaqueNatsPorts, checkStatefulCharts, redisMemoryProblems } from "./checks/stateful-checks.js";
 import { checkApexService, checkAvailability, checkGpu, checkInjection, checkSecurity, checkServiceSelectors } from "./checks/workload-checks.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -363,6 +363,14 @@ describe("mesh: capacity plan", () => {
     const forged = { symbol: "x", kind: "measured", asMeasured: "123,457 items/s", source: "BENCHMARKS.md § Recommend; `npm run bench`" };
     expect(unbackedClaims(forged, benchmarks)).toEqual(["x: 123,457 is not in BENCHMARKS.md"]);
     expect(unbackedClaims({ ...forged, asMeasured: "", source: "BENCHMARKS.md § Nowhere" }, benchmarks)).toEqual(['x: no section "Nowhere" in BENCHMARKS.md']);
+  });
+});
+
+describe("mesh: Redis memory", () => {
+  it("refuses an unbounded maxmemory or one the pod limit cannot hold", () => {
+    expect(redisMemoryProblems("0", "8Gi")).toEqual(["Redis: maxmemory 0 is unbounded; set it below the pod memory limit"]);
+    expect(redisMemoryProblems("7gb", "8Gi")).toEqual(["Redis: maxmemory 7gb × 1.3 exceeds the pod memory limit 8Gi"]);
+    expect(redisMemoryProblems("6gb", "8Gi")).toEqual([]);
   });
 });
 

@@ -40,8 +40,33 @@ export function checkStatefulCharts(ctx: MeshContext): string[] {
     if (at(redis, "persistentVolume", "enabled") !== true) problems.push("Redis: no persistent volumes");
     if (Number(at(redis, "replicas")) < 3) problems.push("Redis: fewer than 3 nodes (Sentinel needs a quorum)");
     if (at(redis, "haproxy", "enabled") !== true) problems.push("Redis: HAProxy is off, but the services' client follows one URL, not Sentinel");
+    problems.push(...redisMemoryProblems(at(redis, "redis", "config", "maxmemory"), at(redis, "redis", "resources", "limits", "memory")));
   }
   return problems;
+}
+
+/** RSS over used_memory that mesh/CAPACITY.md plans for (fragmentation, copy-on-write while an RDB fork runs). */
+const REDIS_RSS_FACTOR = 1.3;
+const BYTES: Record<string, number> = { "": 1, kb: 1e3, mb: 1e6, gb: 1e9, k: 1e3, m: 1e6, g: 1e9, ki: 2 ** 10, mi: 2 ** 20, gi: 2 ** 30 };
+
+function bytesOf(value: unknown): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(String(value ?? ""));
+  const unit = BYTES[(m?.[2] ?? "").toLowerCase()];
+  return m && unit !== undefined ? Number(m[1]) * unit : Number.NaN;
+}
+
+/**
+ * With noeviction, a Redis without maxmemory grows until the kernel kills it;
+ * with one, writes fail cleanly and the services degrade. The limit must leave
+ * the pod's memory limit room for fragmentation and the snapshot fork.
+ */
+export function redisMemoryProblems(maxmemory: unknown, memoryLimit: unknown): string[] {
+  const max = bytesOf(maxmemory);
+  const limit = bytesOf(memoryLimit);
+  if (!(max > 0)) return [`Redis: maxmemory ${String(maxmemory)} is unbounded; set it below the pod memory limit`];
+  if (!(limit > 0)) return ["Redis: the pod has no memory limit"];
+  if (max * REDIS_RSS_FACTOR > limit) return [`Redis: maxmemory ${String(maxmemory)} × ${REDIS_RSS_FACTOR} exceeds the pod memory limit ${String(memoryLimit)}`];
+  return [];
 }
 
 /** Every pod and Service carrying NATS ports marks them opaque, and their Servers say so too. */
