@@ -42,7 +42,7 @@ export function rankingHandlers(deps: RankingHandlerDeps): RankingServiceServer 
         userId: req.userId,
         userFeatures: rowsByView(req.userFeatures, "user_features"),
         itemIds: req.itemIds,
-        itemFeatures: rowsByView(req.itemFeatures, "item_features"),
+        itemFeatures: rowsByView(req.itemFeatures, "item_features", req.itemIds),
         model: req.model,
         deadline: call.deadline,
         signal: call.signal,
@@ -73,7 +73,7 @@ export function rankingHandlers(deps: RankingHandlerDeps): RankingServiceServer 
           const out = await deps.ranker.rank({
             ...setup,
             itemIds: chunk.itemIds,
-            itemFeatures: rowsByView(chunk.itemFeatures, "chunk.item_features"),
+            itemFeatures: rowsByView(chunk.itemFeatures, "chunk.item_features", chunk.itemIds),
             deadline: call.deadline === Infinity ? Date.now() + deps.defaultDeadlineMs : call.deadline,
           });
           yield chunkResponse(chunk.chunkId, out);

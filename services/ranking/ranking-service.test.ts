@@ -1,9 +1,11 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { Writable } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { credentials, Metadata, status, type ServiceError } from "@grpc/grpc-js";
 import { jetstream } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FeatureBlock } from "../../gen/recmesh/common/v1/features.js";
 import { ItemUpsertedEvent } from "../../gen/recmesh/events/v1/item_upserted_event.js";
@@ -57,6 +59,14 @@ describe("ranking service on real NATS, Redis, feature service and ONNX", () => 
   let nc: NatsConnection;
   let registry: ModelRegistry;
 
+  const logged: string[] = [];
+  const logSink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logged.push(...chunk.toString().split("\n").filter(Boolean));
+      done();
+    },
+  });
+  const logLines = () => logged.map((l) => JSON.parse(l) as Record<string, unknown>);
   const rank = (req: Partial<RankRequest>) =>
     unaryCall(client.rank.bind(client), RankRequest.fromPartial({ userId: "u1", userFeatures: [userBlock()], ...req }), {
       deadline: Date.now() + 5_000,
@@ -101,7 +111,7 @@ describe("ranking service on real NATS, Redis, feature service and ONNX", () => 
         RECMESH_RANKING_WARMUP_RUNS: "1",
         RECMESH_RANKING_BOOTSTRAP: "false",
       }),
-      { logger: testLogger() },
+      { logger: pino({ level: "info" }, logSink) },
     );
     client = new RankingServiceClient(`127.0.0.1:${ranking.grpcPort}`, credentials.createInsecure());
   });
@@ -120,6 +130,12 @@ describe("ranking service on real NATS, Redis, feature service and ONNX", () => 
     const dot = res.models.find((m) => m.manifest?.model?.name === "dot");
     expect(dot).toMatchObject({ status: ModelStatus.MODEL_STATUS_SERVING, executionProvider: "cpu", isDefault: true });
     expect(dot?.providerFallbackReason).toMatch(/\S/);
+    const fallback = logLines().find((l) => l.msg === "CUDA unavailable: falling back to CPU");
+    expect(fallback).toMatchObject({ level: 40, model: "dot/1", requested: "cuda" });
+    expect(logLines().find((l) => l.msg === "model serving on CPU")).toMatchObject({ model: "dot/1", provider: "cpu", requested: "cuda" });
+    const scraped = await (await fetch(`http://127.0.0.1:${ranking.adminPort}/metrics`)).text();
+    expect(scraped).toMatch(/^recmesh_ranking_execution_provider\{[^}]*model="dot"[^}]*provider="cpu"[^}]*\} 1$/m);
+    expect(scraped).not.toMatch(/^recmesh_ranking_execution_provider\{[^}]*provider="cuda"/m);
   });
 
   it("hydrates item features from the feature service and defaults the unknown ones", async () => {
@@ -241,5 +257,18 @@ describe("ranking service on real NATS, Redis, feature service and ONNX", () => 
     });
     expect(res.nonFiniteItems).toBe(2);
     expect(res.scores.every((s) => Number.isFinite(s))).toBe(true);
+  });
+
+  it.each([
+    [["i2"], 'item_features[item_content].entity_ids: has 1 ids, expected one per item id (2)'],
+    [["neg", "i2"], 'item_features[item_content].entity_ids: row 0 is "neg", expected "i2" (rows follow item_ids)'],
+    [["i2", "other"], 'item_features[item_content].entity_ids: row 1 is "other", expected "neg" (rows follow item_ids)'],
+  ])("refuses caller-sent item features whose rows are %o instead of the candidates, naming the field", async (entityIds, message) => {
+    const err = (await rank({
+      itemIds: ["i2", "neg"],
+      itemFeatures: [{ view: "item_content", viewVersion: 1, width: 64, entityIds, values: Buffer.alloc(entityIds.length * 64 * 4), statuses: Buffer.alloc(0) }],
+    }).catch((e: unknown) => e)) as ServiceError;
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details).toBe(message);
   });
 });

@@ -24,12 +24,25 @@ export function rowsFromBlock(block: FeatureBlock, field: string): FeatureRows {
   return { view: block.view, viewVersion: block.viewVersion, width: block.width, rows, values, statuses };
 }
 
-/** Blocks keyed by view; a view sent twice is a caller error. */
-export function rowsByView(blocks: FeatureBlock[], field: string): Map<string, FeatureRows> {
+/**
+ * Blocks keyed by view; a view sent twice is a caller error. With `rowIds`
+ * (the candidates), every block's rows must be exactly those entities in that
+ * order: a block for other items, or shuffled, would score each candidate with
+ * another item's features.
+ */
+export function rowsByView(blocks: FeatureBlock[], field: string, rowIds?: readonly string[]): Map<string, FeatureRows> {
   const byView = new Map<string, FeatureRows>();
   for (const block of blocks) {
     if (byView.has(block.view)) throw new InvalidArgumentError(field, `view "${block.view}" appears more than once`);
+    if (rowIds) checkRowIds(block, field, rowIds);
     byView.set(block.view, rowsFromBlock(block, field));
   }
   return byView;
+}
+
+function checkRowIds(block: FeatureBlock, field: string, rowIds: readonly string[]): void {
+  const name = `${field}[${block.view}].entity_ids`;
+  if (block.entityIds.length !== rowIds.length) throw new InvalidArgumentError(name, `has ${block.entityIds.length} ids, expected one per item id (${rowIds.length})`);
+  const at = block.entityIds.findIndex((id, i) => id !== rowIds[i]);
+  if (at >= 0) throw new InvalidArgumentError(name, `row ${at} is "${block.entityIds[at] ?? ""}", expected "${rowIds[at] ?? ""}" (rows follow item_ids)`);
 }
