@@ -16,13 +16,9 @@ export type ErrorKind =
   | "not-found"
   | "already-exists"
   | "failed-precondition"
-  | "aborted"
   | "resource-exhausted"
   | "deadline-exceeded"
-  | "unavailable"
-  | "cancelled"
-  | "permission-denied"
-  | "unauthenticated";
+  | "unavailable";
 
 /** Bad input. `field` names the request field at fault. */
 export class InvalidArgumentError extends RecmeshError {
@@ -49,10 +45,6 @@ export class FailedPreconditionError extends RecmeshError {
   readonly kind = "failed-precondition";
 }
 
-export class AbortedError extends RecmeshError {
-  readonly kind = "aborted";
-}
-
 /** A limit was hit or load was shed. */
 export class ResourceExhaustedError extends RecmeshError {
   readonly kind = "resource-exhausted";
@@ -65,16 +57,4 @@ export class DeadlineExceededError extends RecmeshError {
 /** A dependency is down and no fallback applies. */
 export class UnavailableError extends RecmeshError {
   readonly kind = "unavailable";
-}
-
-export class CancelledError extends RecmeshError {
-  readonly kind = "cancelled";
-}
-
-export class PermissionDeniedError extends RecmeshError {
-  readonly kind = "permission-denied";
-}
-
-export class UnauthenticatedError extends RecmeshError {
-  readonly kind = "unauthenticated";
 }

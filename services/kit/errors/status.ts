@@ -7,13 +7,9 @@ const CODE_BY_KIND: Record<ErrorKind, status> = {
   "not-found": status.NOT_FOUND,
   "already-exists": status.ALREADY_EXISTS,
   "failed-precondition": status.FAILED_PRECONDITION,
-  aborted: status.ABORTED,
   "resource-exhausted": status.RESOURCE_EXHAUSTED,
   "deadline-exceeded": status.DEADLINE_EXCEEDED,
   unavailable: status.UNAVAILABLE,
-  cancelled: status.CANCELLED,
-  "permission-denied": status.PERMISSION_DENIED,
-  unauthenticated: status.UNAUTHENTICATED,
 };
 
 export const INTERNAL_MESSAGE = "internal error";
