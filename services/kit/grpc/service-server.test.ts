@@ -161,3 +161,19 @@ describe("ServiceServer", () => {
     await expect(checkHealth(address)).rejects.toMatchObject({ code: status.UNAVAILABLE });
   });
 });
+
+describe("ServiceServer drain past its timeout", () => {
+  it("forces the shutdown, ending a call that would never finish, and resolves", async () => {
+    const { server, address } = await startKitServer([{ definition: ExperimentServiceService, implementation: implementation() }], { drainTimeoutMs: 200 });
+    server.markServing();
+    const client = new ExperimentServiceClient(address, credentials.createInsecure());
+    const stuck = unaryCall(client.getExperiment.bind(client), GetExperimentRequest.create({ name: "slow" }), { deadline: Date.now() + 60_000 }).catch(
+      (e: unknown) => e as ServiceError,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await server.drain();
+    const err = await stuck;
+    expect([status.UNAVAILABLE, status.CANCELLED]).toContain((err as ServiceError).code);
+    client.close();
+  });
+});
