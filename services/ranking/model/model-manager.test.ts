@@ -119,4 +119,41 @@ describe("ModelManager + Ranker on real ONNX graphs", () => {
     await expect(ranker.rank({ ...request(), itemIds: ["only-one"] })).rejects.toThrow(/item_features\[item_content\]: has 20 rows, expected 1/);
     await table.close();
   });
+
+  it("warms a new version on the recent calls' features before it takes traffic", async () => {
+    const table = new ModelTable<ServingModel>();
+    const recent = new RecentInputs(4);
+    const warmups: { rows: number; servedAlready: boolean }[] = [];
+    const manager = new ModelManager({
+      table,
+      registry: testRegistry,
+      loadGraph: async (bytes, contract) => {
+        const graph = await loadOnnxModel(bytes, contract, { provider: "cpu", intraOpThreads: 1, allowSpinning: false }, testLogger());
+        return {
+          ...graph,
+          provider: graph.provider,
+          run: (input, rows) => {
+            if (contract.version === "2") warmups.push({ rows, servedAlready: table.entries().some((e) => e.model.contract.version === "2") });
+            return graph.run(input, rows);
+          },
+          release: () => graph.release(),
+        };
+      },
+      recent,
+      batching: { maxBatchRows: 4096, maxWaitMicros: 200 },
+      warmupRuns: 2,
+      onBatch: () => undefined,
+      onRejected: () => undefined,
+      onServing: () => undefined,
+    });
+    const ranker = new Ranker(table, { fetch: async () => new Map() }, recent, { maxCandidates: 1000 });
+    await manager.apply(announce("dot/1"));
+    await ranker.rank(request());
+    await ranker.rank({ ...request(), itemIds: ["a", "b", "c"], itemFeatures: new Map([["item_content", viewRows("item_content", [basis(0), basis(1), basis(2)])]]) });
+    expect(await manager.apply({ ...announce("dot/1"), contract: { ...announce("dot/1").contract, version: "2" } })).toBe(true);
+    expect(warmups.map((w) => w.rows).sort((x, y) => x - y)).toEqual([3, 3, 20, 20]);
+    expect(warmups.every((w) => !w.servedAlready)).toBe(true);
+    expect((await ranker.rank(request())).model.version).toBe("2");
+    await table.close();
+  });
 });

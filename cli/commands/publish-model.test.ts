@@ -1,0 +1,77 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { Objm } from "@nats-io/obj";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ModelPublishedEvent } from "../../gen/recmesh/events/v1/model_published_event.js";
+import { MODEL_BUCKET, MODELS_STREAM, SUBJECTS } from "../../services/kit/events/subjects.js";
+import { startTestInfrastructure } from "../../services/kit/testing/test-infrastructure.js";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const demoModel = join(repoRoot, "models", "ctr-mlp");
+
+function publishModel(dir: string, natsUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["bin/recmesh.mjs", "publish-model", dir], { cwd: repoRoot, env: { ...process.env, NATS_URL: natsUrl }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.once("exit", (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe("recmesh publish-model", () => {
+  let infra: Awaited<ReturnType<typeof startTestInfrastructure>>;
+  let nc: NatsConnection;
+  const empty = mkdtempSync(join(tmpdir(), "recmesh-no-model-"));
+
+  beforeAll(async () => {
+    infra = await startTestInfrastructure();
+    nc = await connect({ servers: infra.natsUrl });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await infra?.stop();
+    rmSync(empty, { recursive: true, force: true });
+  });
+
+  it("stores the model directory in the registry bucket and announces it once, however often it runs", async () => {
+    const manifest = JSON.parse(readFileSync(join(demoModel, "manifest.json"), "utf8")) as { model: { name: string; version: string } };
+    const first = await publishModel(demoModel, infra.natsUrl);
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(new RegExp(`^published ${manifest.model.name}/${manifest.model.version} as `));
+    const again = await publishModel(demoModel, infra.natsUrl);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("is already in the registry");
+
+    const jsm = await jetstreamManager(nc);
+    const stored = await jsm.streams.getMessage(MODELS_STREAM, { last_by_subj: SUBJECTS.modelPublished });
+    const event = ModelPublishedEvent.decode(stored?.data ?? new Uint8Array());
+    expect((await jsm.streams.info(MODELS_STREAM)).state.messages).toBe(1);
+    expect(event.bucket).toBe(MODEL_BUCKET);
+    const store = await new Objm(nc).open(MODEL_BUCKET);
+    const info = await store.info(event.objectName);
+    expect(info?.description).toBe(event.sha256);
+    expect(event.objectName).toMatch(new RegExp(`^${manifest.model.name}/${manifest.model.version}/`));
+  });
+
+  it("fails with a clear message for a directory without a model manifest, publishing nothing", async () => {
+    const jsm = await jetstreamManager(nc);
+    const before = (await jsm.streams.info(MODELS_STREAM)).state.messages;
+    const run = await publishModel(empty, infra.natsUrl);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain("manifest.json");
+    expect((await jsm.streams.info(MODELS_STREAM)).state.messages).toBe(before);
+  });
+});
