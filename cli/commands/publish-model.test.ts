@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,6 +34,8 @@ describe("recmesh publish-model", () => {
   let infra: Awaited<ReturnType<typeof startTestInfrastructure>>;
   let nc: NatsConnection;
   const empty = mkdtempSync(join(tmpdir(), "recmesh-no-model-"));
+  const graphless = mkdtempSync(join(tmpdir(), "recmesh-no-graph-"));
+  copyFileSync(join(demoModel, "manifest.json"), join(graphless, "manifest.json"));
 
   beforeAll(async () => {
     infra = await startTestInfrastructure();
@@ -43,6 +46,7 @@ describe("recmesh publish-model", () => {
     await nc?.close();
     await infra?.stop();
     rmSync(empty, { recursive: true, force: true });
+    rmSync(graphless, { recursive: true, force: true });
   });
 
   it("stores the model directory in the registry bucket and announces it once, however often it runs", async () => {
@@ -59,19 +63,25 @@ describe("recmesh publish-model", () => {
     const stored = await jsm.streams.getMessage(MODELS_STREAM, { last_by_subj: SUBJECTS.modelPublished });
     const event = ModelPublishedEvent.decode(stored?.data ?? new Uint8Array());
     expect((await jsm.streams.info(MODELS_STREAM)).state.messages).toBe(1);
+    expect(event.manifest?.model).toEqual(manifest.model);
     expect(event.bucket).toBe(MODEL_BUCKET);
-    const store = await new Objm(nc).open(MODEL_BUCKET);
-    const info = await store.info(event.objectName);
-    expect(info?.description).toBe(event.sha256);
     expect(event.objectName).toMatch(new RegExp(`^${manifest.model.name}/${manifest.model.version}/`));
+    const graph = readFileSync(join(demoModel, "model.onnx"));
+    expect(event.sha256).toBe(createHash("sha256").update(graph).digest("hex"));
+    const store = await new Objm(nc).open(MODEL_BUCKET);
+    expect((await store.info(event.objectName))?.description).toBe(event.sha256);
+    expect(Buffer.from((await store.getBlob(event.objectName)) ?? [])).toEqual(graph);
   });
 
-  it("fails with a clear message for a directory without a model manifest, publishing nothing", async () => {
+  it.each([
+    ["without a manifest", empty, `${empty} has no manifest.json: a model directory holds manifest.json and the ONNX graph it names`],
+    ["whose manifest names a missing graph", graphless, `${graphless} has no model.onnx, the graph its manifest.json names`],
+  ])("fails with one clear line for a directory %s, publishing nothing", async (_case, dir, message) => {
     const jsm = await jetstreamManager(nc);
     const before = (await jsm.streams.info(MODELS_STREAM)).state.messages;
-    const run = await publishModel(empty, infra.natsUrl);
-    expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain("manifest.json");
+    const run = await publishModel(dir, infra.natsUrl);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`error: ${message}\n`);
     expect((await jsm.streams.info(MODELS_STREAM)).state.messages).toBe(before);
   });
 });

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import type { Command } from "commander";
@@ -5,8 +7,11 @@ import { EventPublisher } from "../../services/kit/events/event-publisher.js";
 import { natsConnectionOptions } from "../../services/kit/events/nats-options.js";
 import { MODEL_BUCKET } from "../../services/kit/events/subjects.js";
 import { declareStreams, ensureObjectStore } from "../../services/kit/events/topology.js";
+import { contractFromManifestJson } from "../../services/ranking/adapters/manifest-codec.js";
 import { ModelRegistry } from "../../services/ranking/adapters/model-registry.js";
+import { ContractError } from "../../services/ranking/model/model-contract.js";
 import { loadCliConfig } from "../cli-config.js";
+import { failUsage } from "../publishing/usage-error.js";
 
 export function registerPublishModelCommand(program: Command): void {
   program
@@ -15,6 +20,11 @@ export function registerPublishModelCommand(program: Command): void {
     .argument("<dir>", "model directory")
     .action(async (dir: string) => {
       const config = loadCliConfig();
+      const problem = modelDirectoryProblem(dir);
+      if (problem) {
+        failUsage(problem);
+        return;
+      }
       const nc = await connect(natsConnectionOptions(config.nats));
       try {
         const js = jetstream(nc);
@@ -31,4 +41,18 @@ export function registerPublishModelCommand(program: Command): void {
         await nc.drain();
       }
     });
+}
+
+/** Checked before connecting, so a wrong path fails with one line even when NATS is down. */
+function modelDirectoryProblem(dir: string): string | undefined {
+  const manifestPath = join(dir, "manifest.json");
+  if (!existsSync(manifestPath)) return `${dir} has no manifest.json: a model directory holds manifest.json and the ONNX graph it names`;
+  try {
+    const { file } = contractFromManifestJson(readFileSync(manifestPath, "utf8"));
+    if (!existsSync(join(dir, file))) return `${dir} has no ${file}, the graph its manifest.json names`;
+  } catch (err) {
+    if (!(err instanceof ContractError)) throw err;
+    return `${manifestPath}: ${err.message}`;
+  }
+  return undefined;
 }

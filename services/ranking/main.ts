@@ -63,7 +63,7 @@ export async function startRankingService(config: RankingConfig, options: { logg
       logger.error({ model: `${c.name}/${c.version}`, reason }, "model rejected: not served");
     },
     onServing: (model) => {
-      m.provider.set({ model: model.contract.name, provider: model.provider }, 1);
+      m.servingOn(model.contract.name, model.provider);
       logger.info(
         { model: `${model.contract.name}/${model.contract.version}`, provider: model.provider, requested: config.session.provider },
         `model serving on ${model.provider.toUpperCase()}`,

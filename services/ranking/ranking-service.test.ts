@@ -205,6 +205,10 @@ describe("ranking service on real NATS, Redis, feature service and ONNX", () => 
     expect([...seen.keys()].sort()).toEqual(["1", "2"]);
     const models = (await listModels()).models.filter((m) => m.manifest?.model?.name === "dot");
     expect(models.map((m) => [m.manifest?.model?.version, m.status])).toEqual([["2", ModelStatus.MODEL_STATUS_SERVING]]);
+    const scraped = await (await fetch(`http://127.0.0.1:${ranking.adminPort}/metrics`)).text();
+    expect(scraped.match(/^recmesh_ranking_execution_provider\{[^}]*model="dot"[^}]*\} .*$/gm)).toEqual([
+      expect.stringMatching(/provider="cpu"[^}]*\} 1$/),
+    ]);
   });
 
   it("rejects a published version whose graph does not match its contract and keeps serving the current one", async () => {
