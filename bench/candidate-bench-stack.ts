@@ -33,6 +33,9 @@ export interface BenchStack {
   /** Where the world's ground truth was written. */
   worldDir: string;
   candidateAdminPort: number;
+  natsUrl: string;
+  /** host:port of the feature service. */
+  featureAddress: string;
   /**
    * Stops the candidate service (it saves its snapshot on the way out) and
    * starts it again, from that snapshot or, with `fresh`, as a new instance
@@ -119,6 +122,8 @@ export async function startBenchStack(world: WorldOptions, candidateEnv: Record<
       seed,
       worldDir,
       candidateAdminPort: candidateAdmin,
+      natsUrl: infra.natsUrl,
+      featureAddress: `127.0.0.1:${featurePort}`,
       restartCandidate: async ({ fresh }) => {
         const stopping = performance.now();
         await terminate(candidate);

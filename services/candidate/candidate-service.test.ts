@@ -49,7 +49,8 @@ describe("candidate service over real NATS, Redis and feature service", () => {
     await h?.stop();
   });
 
-  it("makes a new item retrievable by ANN within a second of its event", async () => {
+  // How fast (a bound of one second in the issue) is measured in BENCHMARKS.md § Candidate service, not asserted here.
+  it("makes a new item retrievable by ANN after its event, without a restart", async () => {
     await h.publishItem("fresh", "books", direction(0, 1, 0.05));
     const res = await until(async () => {
       const r = await h.generate({ userId: "fan", k: 5, sources: ["embedding_ann"] });
