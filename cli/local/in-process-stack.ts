@@ -64,15 +64,34 @@ export class InProcessStack {
   /** Starts the infrastructure (and allocates every port); services come with startServices. */
   async startInfrastructure(): Promise<void> {
     this.infra = await startInfrastructure({ dataDir: join(this.dataDir, "infra") });
-    for (const name of STACK_ORDER) {
-      this.grpcPorts[name] = await freePort();
-      this.adminPorts[name] = await freePort();
-      this.addresses[name] = `127.0.0.1:${this.grpcPorts[name]}`;
-    }
+    for (const name of STACK_ORDER) await this.allocatePorts(name);
+  }
+
+  private async allocatePorts(name: StackService): Promise<void> {
+    this.grpcPorts[name] = await freePort();
+    this.adminPorts[name] = await freePort();
+    this.addresses[name] = `127.0.0.1:${this.grpcPorts[name]}`;
   }
 
   async startServices(): Promise<void> {
-    for (const name of STACK_ORDER) if (this.services.includes(name)) await this.startService(name);
+    for (const name of STACK_ORDER) if (this.services.includes(name)) await this.startFirstTime(name);
+  }
+
+  /**
+   * Another process on the machine may take a free port before the service
+   * listens on it. Callers start after their dependencies, so nothing has been
+   * given this service's address yet: pick new ports and try again.
+   */
+  private async startFirstTime(name: StackService): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.startService(name);
+        return;
+      } catch (err) {
+        if (attempt === 3 || !String(err instanceof Error ? err.message : err).includes("EADDRINUSE")) throw err;
+        await this.allocatePorts(name);
+      }
+    }
   }
 
   env(name: StackService): Record<string, string> {
