@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { Objm } from "@nats-io/obj";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
@@ -11,24 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ModelPublishedEvent } from "../../gen/recmesh/events/v1/model_published_event.js";
 import { MODEL_BUCKET, MODELS_STREAM, SUBJECTS } from "../../services/kit/events/subjects.js";
 import { startTestInfrastructure } from "../../services/kit/testing/test-infrastructure.js";
+import { repoRoot, runRecmesh } from "../testing/run-recmesh.js";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const demoModel = join(repoRoot, "models", "ctr-mlp");
 
-function publishModel(dir: string, natsUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["bin/recmesh.mjs", "publish-model", dir], { cwd: repoRoot, env: { ...process.env, NATS_URL: natsUrl }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.once("exit", (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const publishModel = (dir: string, natsUrl: string) => runRecmesh(["publish-model", dir], { NATS_URL: natsUrl }, 60_000);
 
 describe("recmesh publish-model", () => {
   let infra: Awaited<ReturnType<typeof startTestInfrastructure>>;

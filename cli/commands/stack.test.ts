@@ -4,36 +4,16 @@ import type { Readable } from "node:stream";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVICE_NAMES } from "../../services/kit/config/ports.js";
 import { freePort } from "../../services/kit/infra/free-port.js";
 import { replayGrpcurl } from "../../services/kit/testing/grpcurl-replay.js";
 import { startTestInfrastructure } from "../../services/kit/testing/test-infrastructure.js";
+import { repoRoot, runRecmesh } from "../testing/run-recmesh.js";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** `recmesh stack` as the Quickstart runs it, killed if it has not finished in 3 minutes. */
-function recmeshStack(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["bin/recmesh.mjs", "stack", ...args], { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const killer = setTimeout(() => child.kill("SIGKILL"), 180_000);
-    child.once("exit", (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const recmeshStack = (args: string[], env: Record<string, string>) => runRecmesh(["stack", ...args], { LOG_LEVEL: "warn", ...env }, 180_000);
 
 async function freeServicePorts(): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
