@@ -103,7 +103,7 @@ try {
   const floor = await phase("floor", () => floorPhase(stack, settings, 300));
   if (floor) say(`  1 caller p50 ${floor.sequential.latency.p50.toFixed(2)} ms; ${settings.saturationConcurrency} callers ${floor.saturation.throughput.toFixed(0)} req/s`);
   const workload = selected("services") || selected("ranking") ? await rankWorkload(clients, users, 16) : undefined;
-  const services = workload && (await phase("services", () => servicesPhase(clients, redis, workload, users, settings)));
+  const services = workload && (await phase("services", () => servicesPhase(stack, clients, redis, workload, users, settings)));
   const ranking = workload && (await phase("ranking", () => rankingPhase(stack, workload, settings, say)));
   const freshness = await phase("freshness", () => freshnessPhase(clients, users, items, settings.freshnessSamples, runId));
   if (freshness) say(`  p50 ${freshness.visible.latency.p50.toFixed(1)} ms, p99 ${freshness.visible.latency.p99.toFixed(1)} ms`);

@@ -26,6 +26,7 @@ import { ModelTable } from "./model/model-table.js";
 import type { ServingModel } from "./model/serving-model.js";
 import { Ranker } from "./ranker.js";
 import { rankingMetrics } from "./ranking-metrics.js";
+import { CachedItemFeatures } from "./scoring/cached-item-features.js";
 import { RecentInputs } from "./scoring/recent-inputs.js";
 
 /** Composition root of the ranking service. */
@@ -70,9 +71,10 @@ export async function startRankingService(config: RankingConfig, options: { logg
       );
     },
   });
+  const hydrator = new StreamFeaturesHydrator(featureClient, featureDependency, config.hydrationTimeoutMs);
   const ranker = new Ranker(
     table,
-    new StreamFeaturesHydrator(featureClient, featureDependency, config.hydrationTimeoutMs),
+    config.itemCache.maxAgeMs > 0 ? new CachedItemFeatures(hydrator, config.itemCache, (hits, misses) => m.observeItemCache(hits, misses)) : hydrator,
     recent,
     { maxCandidates: config.maxCandidates },
     (err) => {

@@ -110,6 +110,7 @@ describe("ranking service on real NATS, Redis, feature service and ONNX", () => 
         RECMESH_RANKING_PROVIDER: "cuda",
         RECMESH_RANKING_WARMUP_RUNS: "1",
         RECMESH_RANKING_BOOTSTRAP: "false",
+        RECMESH_RANKING_ITEM_CACHE_MS: "60000",
       }),
       { logger: pino({ level: "info" }, logSink) },
     );
@@ -145,6 +146,21 @@ describe("ranking service on real NATS, Redis, feature service and ONNX", () => 
     expect(res.defaultedItems).toBe(1);
     expect(res.model).toEqual({ name: "dot", version: "1" });
     expect(res.executionProvider).toBe("cpu");
+  });
+
+  it("ranks candidates it hydrated a moment ago from its item cache, with the same scores, and counts hits and misses", async () => {
+    const cacheCount = async (result: string) => {
+      const scraped = await (await fetch(`http://127.0.0.1:${ranking.adminPort}/metrics`)).text();
+      return Number(new RegExp(`^recmesh_ranking_item_cache_candidates_total\\{[^}]*result="${result}"[^}]*\\} (\\d+)$`, "m").exec(scraped)?.[1] ?? 0);
+    };
+    const first = await rank({ itemIds: ["i3", "never-seen", "i1"] });
+    const between = { hit: await cacheCount("hit"), miss: await cacheCount("miss") };
+    const second = await rank({ itemIds: ["i1", "never-seen", "i3"] });
+    expect(first.scores).toEqual([3, 0, 1]);
+    expect(second.scores).toEqual([1, 0, 3]);
+    expect(second.defaultedItems).toBe(1);
+    expect((await cacheCount("hit")) - between.hit).toBe(3);
+    expect((await cacheCount("miss")) - between.miss).toBe(0);
   });
 
   it("refuses too many candidates and an unknown pinned model with their status codes", async () => {

@@ -108,7 +108,7 @@ export async function rankingPhase(stack: SuiteStack, workload: RankWorkload, se
         const b = new DynamicBatcher((input, n) => session.run(input, n), {
           width: workload.contract.input.width,
           maxBatchRows: batching ? 4096 : 0,
-          maxWaitMicros: 250,
+          maxWaitMicros: 0,
         });
         const submit = (n: number) => b.submit(cycle(workload.inputs, n), rows);
         await closedLoop(submit, { concurrency: callers, durationMs: 1_000 });

@@ -4,6 +4,8 @@ import { AssignRequest } from "../../../gen/recmesh/experiment/v1/experiment_ser
 import { storageKey } from "../../../services/feature/domain/row-store.js";
 import { FeatureRegistry } from "../../../services/feature/registry/feature-registry.js";
 import { FEATURE_VIEWS } from "../../../services/feature/registry/feature-views.js";
+import { RankingServiceClient } from "../../../gen/recmesh/ranking/v1/ranking_service.js";
+import { createClient } from "../../../services/kit/grpc/client-factory.js";
 import { unaryCall } from "../../../services/kit/grpc/unary-call.js";
 import { closedLoop, interleaved } from "../load-generator.js";
 import { phaseResult, type PhaseResult } from "../phase-result.js";
@@ -11,6 +13,7 @@ import { CANDIDATES, cycle, streamLookup, type RankWorkload } from "../rank-work
 import { rawSession } from "../raw-onnx-session.js";
 import { callDeadline, type SuiteClients } from "../suite-clients.js";
 import type { SuiteSettings } from "../suite-settings.js";
+import type { SuiteStack } from "../suite-stack.js";
 
 /** A service figure and, where the suite has one, its floor measured interleaved with it. */
 export interface ServiceFigure {
@@ -21,11 +24,14 @@ export interface ServiceFigure {
 }
 
 /**
- * One caller back to back per figure: Rank of 500 candidates against one raw
- * session.run on the same input; StreamFeatures of 500 items against a raw
- * MGET of the same keys; Generate k=500; Assign.
+ * One caller back to back per figure: Rank of 500 candidates, through the
+ * stack's ranking (item cache on, the default) and through a second instance
+ * with the cache off, against one raw session.run on the same input;
+ * StreamFeatures of 500 items against a raw MGET of the same keys;
+ * Generate k=500; Assign.
  */
 export async function servicesPhase(
+  stack: SuiteStack,
   clients: SuiteClients,
   redis: Redis,
   workload: RankWorkload,
@@ -36,16 +42,29 @@ export async function servicesPhase(
   const figures: ServiceFigure[] = [];
 
   const session = await rawSession(workload.modelBytes, workload.contract, { intraOpThreads: 1, allowSpinning: false });
+  const uncached = await stack.startExtra("ranking", "no-item-cache", { RECMESH_RANKING_ITEM_CACHE_MS: "0" });
+  const uncachedClient = createClient(RankingServiceClient, uncached.address, { maxMessageBytes: 64 * 1024 * 1024 });
   try {
-    const [rank, run] = await interleaved(
+    const [rank, rankUncached, run] = await interleaved(
       [
         (n) => unaryCall(clients.ranking.rank.bind(clients.ranking), cycle(workload.requests, n), { deadline: callDeadline() }),
+        (n) => unaryCall(uncachedClient.rank.bind(uncachedClient), cycle(workload.requests, n), { deadline: callDeadline() }),
         (n) => session.run(cycle(workload.inputs, n), CANDIDATES),
       ],
       timing,
     );
-    if (rank && run) figures.push({ name: `Rank, ${CANDIDATES} candidates (hydrates item features from the feature service)`, service: phaseResult(rank), floorName: "raw onnxruntime session.run, same model and input", floor: phaseResult(run) });
+    if (rank && rankUncached && run) {
+      const floor = { floorName: "raw onnxruntime session.run, same model and input", floor: phaseResult(run) };
+      figures.push({
+        name: `Rank, ${CANDIDATES} candidates, item cache on (the default; the ${workload.requests.length} candidate lists repeat, so item rows come from the ranking's cache)`,
+        service: phaseResult(rank),
+        ...floor,
+      });
+      figures.push({ name: `Rank, ${CANDIDATES} candidates, item cache off (every call hydrates its items from the feature service)`, service: phaseResult(rankUncached), ...floor });
+    }
   } finally {
+    uncachedClient.close();
+    await uncached.stop();
     await session.release();
   }
 

@@ -10,6 +10,17 @@ describe("planInputs", () => {
     expect(plan.item.map((s) => [s.view.name, s.copies])).toEqual([["item_content", [{ from: 0, to: 32, length: 32 }]]]);
   });
 
+  it("merges inputs adjacent in both the view row and the model row into one copy, and keeps the others apart", () => {
+    const base = testModel("dot/1").contract;
+    const both = { ...base, input: { name: "features", width: 64 }, featureInputs: ["item_content:embedding", "item_content:category_hash"] };
+    expect(planInputs(both, testRegistry()).item[0]?.copies).toEqual([{ from: 0, to: 0, length: 64 }]);
+    const swapped = { ...both, featureInputs: ["item_content:category_hash", "item_content:embedding"] };
+    expect(planInputs(swapped, testRegistry()).item[0]?.copies).toEqual([
+      { from: 32, to: 0, length: 32 },
+      { from: 0, to: 32, length: 32 },
+    ]);
+  });
+
   it("rejects an input naming a feature the registry lacks", () => {
     expect(() => planInputs(testModel("unknown/1").contract, testRegistry())).toThrow(/view "item_content" has no feature "nope"/);
   });

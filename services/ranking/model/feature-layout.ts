@@ -52,7 +52,10 @@ export function planInputs(contract: ModelContract, registry: ReadonlyMap<string
     }
     const slice = slices.get(viewName) ?? { view, copies: [] };
     slices.set(viewName, slice);
-    slice.copies.push({ from: feature.offset, to, length: feature.dimension });
+    const last = slice.copies.at(-1);
+    // Adjacent columns in both rows become one copy: fewer, longer copies per candidate row.
+    if (last && last.from + last.length === feature.offset && last.to + last.length === to) last.length += feature.dimension;
+    else slice.copies.push({ from: feature.offset, to, length: feature.dimension });
     to += feature.dimension;
   }
   if (to !== contract.input.width) {

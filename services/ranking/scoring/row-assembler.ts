@@ -48,7 +48,10 @@ function rowsOf(slice: ViewSlice, blocks: ReadonlyMap<string, FeatureRows>, coun
 function copySlice(slice: ViewSlice, rows: FeatureRows | undefined, row: number, target: Float32Array, targetStart: number): void {
   const source = rows ? rows.values : slice.view.defaultRow;
   const base = rows ? row * rows.width : 0;
+  // An element loop, not set(subarray()): a view per copy per candidate is garbage on the hot path.
   for (const c of slice.copies) {
-    target.set(source.subarray(base + c.from, base + c.from + c.length), targetStart + c.to);
+    const from = base + c.from;
+    const to = targetStart + c.to;
+    for (let k = 0; k < c.length; k++) target[to + k] = source[from + k] as number;
   }
 }

@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import type { ItemFeatureSource } from "../ranker.js";
+import { CachedItemFeatures } from "./cached-item-features.js";
+import { ROW_MISSING, ROW_PRESENT, type FeatureRows } from "./feature-rows.js";
+
+/** A feature source whose rows encode the item id and a generation, recording what it was asked. */
+class CountingSource implements ItemFeatureSource {
+  readonly asked: string[][] = [];
+  generation = 1;
+  viewVersion = 1;
+  failing = false;
+
+  async fetch(views: string[], itemIds: string[]): Promise<Map<string, FeatureRows>> {
+    this.asked.push([...itemIds]);
+    if (this.failing) throw new Error("feature service down");
+    return new Map(
+      views.map((view) => {
+        const width = view === "wide" ? 3 : 2;
+        const values = new Float32Array(itemIds.length * width);
+        itemIds.forEach((id, i) => values.fill(Number(id.slice(1)) * 10 + this.generation, i * width, (i + 1) * width));
+        const statuses = new Uint8Array(itemIds.map((id) => (id === "i0" ? ROW_MISSING : ROW_PRESENT)));
+        return [view, { view, viewVersion: this.viewVersion, width, rows: itemIds.length, values, statuses }];
+      }),
+    );
+  }
+}
+
+const firstColumn = (rows: FeatureRows | undefined) => Array.from({ length: rows?.rows ?? 0 }, (_, i) => rows?.values[i * (rows?.width ?? 0)]);
+
+function cacheOver(source: CountingSource, settings = { maxAgeMs: 1_000, maxRowsPerView: 100 }) {
+  let now = 0;
+  const observed: [number, number][] = [];
+  const cache = new CachedItemFeatures(source, settings, (hits, misses) => observed.push([hits, misses]), () => now);
+  return { cache, observed, advance: (ms: number) => (now += ms) };
+}
+
+describe("CachedItemFeatures", () => {
+  it("serves a repeated call from the cache, rows and statuses as first fetched", async () => {
+    const source = new CountingSource();
+    const { cache, observed } = cacheOver(source);
+    const first = await cache.fetch(["narrow", "wide"], ["i1", "i0", "i2"], Infinity);
+    const second = await cache.fetch(["narrow", "wide"], ["i1", "i0", "i2"], Infinity);
+    expect(source.asked).toEqual([["i1", "i0", "i2"]]);
+    expect(observed).toEqual([
+      [0, 3],
+      [3, 0],
+    ]);
+    for (const view of ["narrow", "wide"]) {
+      expect(second.get(view)).toEqual(first.get(view));
+      expect(Array.from(second.get(view)?.statuses ?? [])).toEqual([ROW_PRESENT, ROW_MISSING, ROW_PRESENT]);
+    }
+    expect(firstColumn(second.get("wide"))).toEqual([11, 1, 21]);
+  });
+
+  it("fetches only the candidates it does not hold, each once, and answers in the caller's order", async () => {
+    const source = new CountingSource();
+    const { cache } = cacheOver(source);
+    await cache.fetch(["narrow"], ["i1", "i2"], Infinity);
+    source.generation = 2;
+    const rows = await cache.fetch(["narrow"], ["i3", "i2", "i4", "i3"], Infinity);
+    expect(source.asked[1]).toEqual(["i3", "i4"]);
+    expect(firstColumn(rows.get("narrow"))).toEqual([32, 21, 42, 32]);
+    expect(rows.get("narrow")?.values.length).toBe(4 * 2);
+  });
+
+  it("fetches a row again once it is older than the maximum age", async () => {
+    const source = new CountingSource();
+    const { cache, advance } = cacheOver(source);
+    await cache.fetch(["narrow"], ["i1"], Infinity);
+    source.generation = 2;
+    advance(1_000);
+    expect(firstColumn((await cache.fetch(["narrow"], ["i1"], Infinity)).get("narrow"))).toEqual([11]);
+    advance(1);
+    expect(firstColumn((await cache.fetch(["narrow"], ["i1"], Infinity)).get("narrow"))).toEqual([12]);
+    expect(source.asked).toHaveLength(2);
+  });
+
+  it("keeps at most maxRowsPerView rows, dropping the least recently fetched", async () => {
+    const source = new CountingSource();
+    const { cache } = cacheOver(source, { maxAgeMs: 1_000, maxRowsPerView: 2 });
+    await cache.fetch(["narrow"], ["i1", "i2"], Infinity);
+    await cache.fetch(["narrow"], ["i3"], Infinity);
+    await cache.fetch(["narrow"], ["i2", "i3"], Infinity);
+    await cache.fetch(["narrow"], ["i1"], Infinity);
+    expect(source.asked).toEqual([["i1", "i2"], ["i3"], ["i1"]]);
+  });
+
+  it("drops every cached row of a view whose version changed and answers only with the new layout", async () => {
+    const source = new CountingSource();
+    const { cache } = cacheOver(source);
+    await cache.fetch(["narrow"], ["i1", "i2"], Infinity);
+    source.viewVersion = 2;
+    source.generation = 2;
+    const rows = await cache.fetch(["narrow"], ["i1", "i3"], Infinity);
+    expect(source.asked.slice(1)).toEqual([["i3"], ["i1", "i3"]]);
+    expect(rows.get("narrow")?.viewVersion).toBe(2);
+    expect(firstColumn(rows.get("narrow"))).toEqual([12, 32]);
+    await cache.fetch(["narrow"], ["i1", "i3"], Infinity);
+    expect(source.asked).toHaveLength(3);
+  });
+
+  it("passes a failed fetch on and caches nothing from it", async () => {
+    const source = new CountingSource();
+    const { cache } = cacheOver(source);
+    source.failing = true;
+    await expect(cache.fetch(["narrow"], ["i1"], Infinity)).rejects.toThrow("feature service down");
+    source.failing = false;
+    await cache.fetch(["narrow"], ["i1"], Infinity);
+    expect(source.asked).toEqual([["i1"], ["i1"]]);
+  });
+});
