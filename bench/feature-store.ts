@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     stream.on("data", (r: StreamFeaturesResponse) => waiting.shift()?.(r));
     const lookup = (n: number) =>
       new Promise<StreamFeaturesResponse>((resolve, reject) => {
-        waiting.push((r) => (r.block?.entityIds.length === ITEMS ? resolve(r) : reject(new Error(`lookup ${n} failed: ${r.error?.message}`))));
+        waiting.push((r) => (r.block?.statuses.length === ITEMS ? resolve(r) : reject(new Error(`lookup ${n} failed: ${r.error?.message}`))));
         stream.write({ lookupId: String(n), view: content.name, entityIds: itemIds });
       });
     const keys = itemIds.map((id) => viewKeyPrefix(content) + id);

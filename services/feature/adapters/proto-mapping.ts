@@ -71,13 +71,17 @@ export function entityValuesToProto(entity: EntityValues): EntityFeatureValues {
   };
 }
 
-/** The packed block, without copying the floats again. */
+/**
+ * The packed block as StreamFeatures answers it, without copying the floats
+ * again: its rows follow the lookup's entity ids, so the ids are not echoed
+ * (500 ids cost about a third of a 500-item answer's serialization and decoding).
+ */
 export function blockToProto(rows: RowBlock): FeatureBlock {
   return {
     view: rows.view.name,
     viewVersion: rows.view.version,
     width: rows.view.width,
-    entityIds: rows.entityIds as string[],
+    entityIds: [],
     values: Buffer.from(rows.values.buffer, rows.values.byteOffset, rows.values.byteLength),
     statuses: Buffer.from(rows.statuses.buffer, rows.statuses.byteOffset, rows.statuses.byteLength),
   };

@@ -1,4 +1,4 @@
-import type { Redis, Result } from "ioredis";
+import { Command, type Redis, type Result } from "ioredis";
 import { UnavailableError } from "../../kit/errors/errors.js";
 import type { RowStore, RowWrite } from "../domain/row-store.js";
 import { SEQUENCE_BYTES } from "../domain/stored-row.js";
@@ -32,6 +32,18 @@ return 0
 const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY)/;
 const EMPTY = new Uint8Array(0);
 
+/**
+ * MGET with Buffer replies, as redis.mgetBuffer(keys) sends it, minus the
+ * Array.prototype.flat() that Command's constructor runs over its arguments:
+ * for a 500-key read that flat() alone took ~40 µs, a tenth of the read.
+ */
+class MgetBufferCommand extends Command {
+  constructor(keys: string[]) {
+    super("mget", [], { replyEncoding: null });
+    this.args = keys;
+  }
+}
+
 /** Packed feature rows in Redis: one MGET per read, one pipeline of compare-and-set scripts per write batch. */
 export class RedisRowStore implements RowStore {
   constructor(private readonly redis: Redis) {
@@ -41,7 +53,7 @@ export class RedisRowStore implements RowStore {
   async read(keys: string[]): Promise<(Buffer | null)[]> {
     if (keys.length === 0) return [];
     try {
-      return await this.redis.mgetBuffer(keys);
+      return (await this.redis.sendCommand(new MgetBufferCommand(keys))) as (Buffer | null)[];
     } catch (err) {
       throw storeError(err);
     }

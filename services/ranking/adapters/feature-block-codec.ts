@@ -10,7 +10,7 @@ if (endianness() !== "LE") throw new Error("packed feature blocks are little-end
  * buffers are slices at arbitrary offsets, and a Float32Array needs 4-byte alignment.
  */
 export function rowsFromBlock(block: FeatureBlock, field: string): FeatureRows {
-  const rows = block.entityIds.length;
+  const rows = rowCount(block);
   const floats = rows * block.width;
   if (block.values.length !== floats * 4) {
     throw new InvalidArgumentError(`${field}[${block.view}].values`, `has ${block.values.length} bytes, expected ${floats * 4} (${rows} rows × ${block.width} float32)`);
@@ -22,6 +22,16 @@ export function rowsFromBlock(block: FeatureBlock, field: string): FeatureRows {
   new Uint8Array(values.buffer).set(block.values);
   const statuses = block.statuses.length === rows ? new Uint8Array(block.statuses) : new Uint8Array(rows).fill(ROW_PRESENT);
   return { view: block.view, viewVersion: block.viewVersion, width: block.width, rows, values, statuses };
+}
+
+/**
+ * One row per entity id when the block names them; StreamFeatures answers do
+ * not (their rows follow the lookup's ids), so there the values give the count,
+ * and a partial row fails the length check of rowsFromBlock.
+ */
+function rowCount(block: FeatureBlock): number {
+  if (block.entityIds.length > 0 || block.width === 0) return block.entityIds.length;
+  return Math.floor(block.values.length / (4 * block.width));
 }
 
 /**

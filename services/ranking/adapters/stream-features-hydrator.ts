@@ -38,7 +38,13 @@ export class StreamFeaturesHydrator implements ItemFeatureSource {
           reject(new UnavailableError(`feature lookup ${res.lookupId} failed: ${res.error?.message ?? "no block"}`));
           return;
         }
-        rows.set(res.lookupId, rowsFromBlock(res.block, "feature service block"));
+        const block = rowsFromBlock(res.block, "feature service block");
+        if (block.rows !== itemIds.length) {
+          stream.cancel();
+          reject(new UnavailableError(`feature lookup ${res.lookupId} answered ${block.rows} rows for ${itemIds.length} items`));
+          return;
+        }
+        rows.set(res.lookupId, block);
       });
       stream.on("error", (err) => {
         signal?.removeEventListener("abort", abort);

@@ -143,9 +143,16 @@ export interface FeatureBlock {
   viewVersion: number;
   /** Floats per entity row (vector features take their dimension in columns). */
   width: number;
-  /** Entity ids of the rows, in order. */
+  /**
+   * Entity ids of the rows, in order. Empty in StreamFeatures answers: their
+   * rows are the lookup's entity_ids, in that order, so echoing them would only
+   * cost bytes. Senders of blocks in RankRequests set them.
+   */
   entityIds: string[];
-  /** entity_ids.size() * width little-endian float32 values. */
+  /**
+   * rows * width little-endian float32 values, where rows is entity_ids.size()
+   * when entity_ids is set, else values.size() / (4 * width).
+   */
   values: Buffer;
   /** One byte per row: the FeatureStatus number of that row as a whole. */
   statuses: Buffer;

@@ -151,6 +151,10 @@ export interface StreamFeaturesRequest {
  */
 export interface StreamFeaturesResponse {
   lookupId: string;
+  /**
+   * One row per requested entity id, in request order; block.entity_ids is
+   * left empty (the caller already holds the ids).
+   */
   block: FeatureBlock | undefined;
   error: ItemError | undefined;
 }
