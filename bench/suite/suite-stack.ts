@@ -88,19 +88,39 @@ export class SuiteStack {
 
   /** Starts every service of this checkout, dependencies first, each once SERVING. */
   async startServices(): Promise<void> {
-    const env: Record<string, string> = {};
-    for (const name of ["experiment", "feature", "candidate", "ranking", "recommender"]) {
-      env[`RECMESH_${name.toUpperCase()}_PORT`] = String(await freePort());
-      env[`RECMESH_${name.toUpperCase()}_ADMIN_PORT`] = String(await freePort());
-    }
-    this.specs = availableServices(env);
-    this.env = stackEnvironment(this.specs, this.infra, this.dataDir);
-    for (const spec of this.specs) this.addresses[spec.name] = `127.0.0.1:${spec.grpcPort}`;
+    const ports: Record<string, string> = {};
+    for (const name of ["experiment", "feature", "candidate", "ranking", "recommender"]) await pickPorts(ports, name);
+    this.wire(ports);
     mkdirSync(join(this.dataDir, "logs"), { recursive: true });
     const nc = await connect({ servers: this.infra.natsUrl });
     await declareStreams(await jetstreamManager(nc), STREAMS);
     await nc.close();
-    for (const spec of this.specs) await this.launch(spec, {});
+    for (const name of this.specs.map((s) => s.name)) await this.launchFirstTime(name, ports);
+  }
+
+  private wire(ports: Record<string, string>): void {
+    this.specs = availableServices(ports);
+    this.env = stackEnvironment(this.specs, this.infra, this.dataDir);
+    for (const spec of this.specs) this.addresses[spec.name] = `127.0.0.1:${spec.grpcPort}`;
+  }
+
+  /**
+   * Another process may take a free port before the service listens on it.
+   * Services start after their dependencies, so nothing started yet was told
+   * this one's address: pick new ports, rewire, and try again.
+   */
+  private async launchFirstTime(name: ServiceName, ports: Record<string, string>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const spec = this.specs.find((s) => s.name === name) as ServiceSpec;
+      try {
+        await this.launch(spec, {});
+        return;
+      } catch (err) {
+        if (attempt === 3 || !String(err instanceof Error ? err.message : err).includes("EADDRINUSE")) throw err;
+        await pickPorts(ports, name);
+        this.wire(ports);
+      }
+    }
   }
 
   private async launch(spec: ServiceSpec, options: RestartOptions): Promise<void> {
@@ -203,4 +223,9 @@ async function createBaseline(dir: string, say: (line: string) => void): Promise
     await stack.stop();
     throw err;
   }
+}
+
+async function pickPorts(ports: Record<string, string>, name: string): Promise<void> {
+  ports[`RECMESH_${name.toUpperCase()}_PORT`] = String(await freePort());
+  ports[`RECMESH_${name.toUpperCase()}_ADMIN_PORT`] = String(await freePort());
 }

@@ -74,7 +74,7 @@ export async function startRankingService(config: RankingConfig, options: { logg
   const hydrator = new StreamFeaturesHydrator(featureClient, featureDependency, config.hydrationTimeoutMs);
   const ranker = new Ranker(
     table,
-    config.itemCache.maxAgeMs > 0 ? new CachedItemFeatures(hydrator, config.itemCache, (hits, misses) => m.observeItemCache(hits, misses)) : hydrator,
+    config.itemCache.maxAgeMs > 0 ? new CachedItemFeatures(hydrator, config.itemCache, (result, candidates) => m.observeItemCache(result, candidates)) : hydrator,
     recent,
     { maxCandidates: config.maxCandidates },
     (err) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ItemFeatureSource } from "../ranker.js";
-import { CachedItemFeatures } from "./cached-item-features.js";
+import { CachedItemFeatures, type ItemCacheResult } from "./cached-item-features.js";
 import { ROW_MISSING, ROW_PRESENT, type FeatureRows } from "./feature-rows.js";
 
 /** A feature source whose rows encode the item id and a generation, recording what it was asked. */
@@ -27,10 +27,12 @@ class CountingSource implements ItemFeatureSource {
 
 const firstColumn = (rows: FeatureRows | undefined) => Array.from({ length: rows?.rows ?? 0 }, (_, i) => rows?.values[i * (rows?.width ?? 0)]);
 
+const flushBackground = () => new Promise((resolve) => setImmediate(resolve));
+
 function cacheOver(source: CountingSource, settings = { maxAgeMs: 1_000, maxRowsPerView: 100 }) {
   let now = 0;
-  const observed: [number, number][] = [];
-  const cache = new CachedItemFeatures(source, settings, (hits, misses) => observed.push([hits, misses]), () => now);
+  const observed: [ItemCacheResult, number][] = [];
+  const cache = new CachedItemFeatures(source, settings, (result, candidates) => observed.push([result, candidates]), () => now);
   return { cache, observed, advance: (ms: number) => (now += ms) };
 }
 
@@ -42,8 +44,8 @@ describe("CachedItemFeatures", () => {
     const second = await cache.fetch(["narrow", "wide"], ["i1", "i0", "i2"], Infinity);
     expect(source.asked).toEqual([["i1", "i0", "i2"]]);
     expect(observed).toEqual([
-      [0, 3],
-      [3, 0],
+      ["miss", 3],
+      ["hit", 3],
     ]);
     for (const view of ["narrow", "wide"]) {
       expect(second.get(view)).toEqual(first.get(view));
@@ -63,16 +65,52 @@ describe("CachedItemFeatures", () => {
     expect(rows.get("narrow")?.values.length).toBe(4 * 2);
   });
 
-  it("fetches a row again once it is older than the maximum age", async () => {
+  it("fetches a row again before answering once it is older than the maximum age", async () => {
     const source = new CountingSource();
     const { cache, advance } = cacheOver(source);
     await cache.fetch(["narrow"], ["i1"], Infinity);
     source.generation = 2;
-    advance(1_000);
-    expect(firstColumn((await cache.fetch(["narrow"], ["i1"], Infinity)).get("narrow"))).toEqual([11]);
-    advance(1);
+    advance(1_001);
     expect(firstColumn((await cache.fetch(["narrow"], ["i1"], Infinity)).get("narrow"))).toEqual([12]);
-    expect(source.asked).toHaveLength(2);
+    expect(source.asked).toEqual([["i1"], ["i1"]]);
+  });
+
+  it("serves a row past half its maximum age and refreshes it in the background, once while that fetch runs", async () => {
+    const source = new CountingSource();
+    const { cache, observed, advance } = cacheOver(source);
+    await cache.fetch(["narrow"], ["i1", "i2"], Infinity);
+    advance(400);
+    await cache.fetch(["narrow"], ["i3"], Infinity);
+    source.generation = 2;
+    advance(200);
+    const served = cache.fetch(["narrow"], ["i1", "i3", "i2"], Infinity);
+    const again = cache.fetch(["narrow"], ["i2", "i1"], Infinity);
+    expect(firstColumn((await served).get("narrow"))).toEqual([11, 31, 21]);
+    expect(firstColumn((await again).get("narrow"))).toEqual([21, 11]);
+    expect(source.asked).toEqual([["i1", "i2"], ["i3"], ["i1", "i2"]]);
+    expect(observed.slice(2)).toEqual([
+      ["hit", 1],
+      ["refresh", 2],
+      ["hit", 2],
+    ]);
+    await flushBackground();
+    advance(400);
+    expect(firstColumn((await cache.fetch(["narrow"], ["i1", "i2"], Infinity)).get("narrow"))).toEqual([12, 22]);
+    expect(source.asked).toHaveLength(3);
+  });
+
+  it("keeps serving the cached row when its background refresh fails, and counts the failure", async () => {
+    const source = new CountingSource();
+    const { cache, observed, advance } = cacheOver(source);
+    await cache.fetch(["narrow"], ["i1"], Infinity);
+    source.failing = true;
+    advance(600);
+    expect(firstColumn((await cache.fetch(["narrow"], ["i1"], Infinity)).get("narrow"))).toEqual([11]);
+    await flushBackground();
+    expect(observed.at(-1)).toEqual(["refresh_failed", 1]);
+    source.failing = false;
+    expect(firstColumn((await cache.fetch(["narrow"], ["i1"], Infinity)).get("narrow"))).toEqual([11]);
+    expect(source.asked).toHaveLength(3);
   });
 
   it("keeps at most maxRowsPerView rows, dropping the least recently fetched", async () => {

@@ -1,4 +1,6 @@
 import type { ItemFeatureSource } from "../ranker.js";
+import { CachedRowGroup } from "./cached-row-group.js";
+import { copyRow } from "./copy-row.js";
 import type { FeatureRows } from "./feature-rows.js";
 
 export interface ItemCacheSettings {
@@ -8,19 +10,25 @@ export interface ItemCacheSettings {
   maxRowsPerView: number;
 }
 
-/** Per call: candidates served from the cache, and candidates fetched. */
-export type ItemCacheObserver = (hits: number, misses: number) => void;
+/**
+ * Candidates by outcome: served from the cache (`hit`), fetched before
+ * answering (`miss`), served from the cache and fetched again in the
+ * background (`refresh`), or not refreshed because that fetch failed.
+ */
+export type ItemCacheResult = "hit" | "miss" | "refresh" | "refresh_failed";
+export type ItemCacheObserver = (result: ItemCacheResult, candidates: number) => void;
 
-interface CachedRow {
-  values: Float32Array;
-  status: number;
-  fetchedAtMs: number;
+/** A call's rows as the cache could answer them: a block per view with every cached row in place, the rows still to fill, and the items due for a refresh. */
+interface Lookup {
+  blocks: FeatureRows[] | undefined;
+  missingRows: number[];
+  refreshIds: string[];
 }
 
-interface CachedView {
-  viewVersion: number;
-  width: number;
-  rows: Map<string, CachedRow>;
+interface Refresh {
+  views: string[];
+  due: Set<string>;
+  running: boolean;
 }
 
 /**
@@ -29,10 +37,16 @@ interface CachedView {
  * consecutive calls mostly rank items another call just hydrated; only the
  * candidates not cached (or older than `maxAgeMs`) are fetched, in one lookup
  * per view. Rows are served at most `maxAgeMs` older than the store: the
- * freshness this trades for one feature round trip per call.
+ * freshness this trades for one feature round trip per call. A row past half
+ * its maximum age is still served, and fetched again in the background (one
+ * fetch at a time per set of views), so items that keep being ranked are
+ * refreshed before they expire instead of making a call wait. Rows are cached
+ * per set of views asked for together (a model's item views).
  */
 export class CachedItemFeatures implements ItemFeatureSource {
-  private readonly views = new Map<string, CachedView>();
+  private readonly groups = new Map<string, CachedRowGroup>();
+  /** Each group's items being fetched again in the background, or waiting to be. */
+  private readonly refreshes = new Map<string, Refresh>();
 
   constructor(
     private readonly source: ItemFeatureSource,
@@ -43,92 +57,139 @@ export class CachedItemFeatures implements ItemFeatureSource {
 
   async fetch(views: string[], itemIds: string[], deadline: number, signal?: AbortSignal): Promise<Map<string, FeatureRows>> {
     const now = this.clock();
-    const cached = views.map((view) => this.freshRows(view, itemIds, now));
-    const misses = uniqueMisses(itemIds, cached);
-    this.observe(itemIds.length - misses.length, misses.length);
-    if (misses.length === 0) return new Map(views.map((view, v) => [view, this.compose(view, itemIds, cached[v] ?? [], undefined)]));
+    const key = views.join("\u0000");
+    const lookup = this.lookUp(views, this.groups.get(key), itemIds, now - this.settings.maxAgeMs, now - this.settings.maxAgeMs / 2);
+    const misses = uniqueMisses(itemIds, lookup.missingRows);
+    const refreshes = this.refreshInBackground(key, views, lookup.refreshIds);
+    this.count("hit", itemIds.length - misses.length - refreshes);
+    this.count("refresh", refreshes);
+    this.count("miss", misses.length);
+    if (misses.length === 0 && lookup.blocks) return byView(views, lookup.blocks);
 
     const fetched = await this.source.fetch(views, misses, deadline, signal);
-    if (views.some((view) => this.layoutChanged(view, fetched.get(view)))) {
-      for (const view of views) this.views.delete(view);
+    const group = this.groups.get(key);
+    if (group && !sameLayouts(group, views, fetched)) {
+      this.groups.delete(key);
       const all = await this.source.fetch(views, itemIds, deadline, signal);
-      this.store(views, itemIds, all, now);
+      this.store(key, views, itemIds, all, now);
       return all;
     }
-    this.store(views, misses, fetched, now);
-    const missAt = new Map(misses.map((id, i) => [id, i]));
-    return new Map(views.map((view, v) => [view, this.compose(view, itemIds, cached[v] ?? [], { rows: fetched.get(view), at: missAt })]));
+    this.store(key, views, misses, fetched, now);
+    return completed(views, lookup, itemIds, misses, fetched);
   }
 
-  /** For each item, its cached row when fresh. */
-  private freshRows(view: string, itemIds: string[], now: number): (CachedRow | undefined)[] {
-    const rows = this.views.get(view)?.rows;
-    const fresh = new Array<CachedRow | undefined>(itemIds.length);
-    for (let i = 0; i < itemIds.length; i++) {
-      const row = rows?.get(itemIds[i] as string);
-      fresh[i] = row && now - row.fetchedAtMs <= this.settings.maxAgeMs ? row : undefined;
-    }
-    return fresh;
-  }
-
-  private layoutChanged(view: string, rows: FeatureRows | undefined): boolean {
-    const known = this.views.get(view);
-    return rows !== undefined && known !== undefined && (known.viewVersion !== rows.viewVersion || known.width !== rows.width);
-  }
-
-  private store(views: string[], ids: string[], fetched: Map<string, FeatureRows>, now: number): void {
-    for (const view of views) {
-      const rows = fetched.get(view);
-      if (!rows) continue;
-      let cache = this.views.get(view);
-      if (!cache) {
-        cache = { viewVersion: rows.viewVersion, width: rows.width, rows: new Map() };
-        this.views.set(view, cache);
-      }
-      for (const [i, id] of ids.entries()) {
-        cache.rows.delete(id);
-        cache.rows.set(id, { values: rows.values.slice(i * rows.width, (i + 1) * rows.width), status: rows.statuses[i] ?? 0, fetchedAtMs: now });
-      }
-      for (const oldest of cache.rows.keys()) {
-        if (cache.rows.size <= this.settings.maxRowsPerView) break;
-        cache.rows.delete(oldest);
-      }
-    }
-  }
-
-  /** One block for all items: cached rows where fresh, fetched rows for the rest. */
-  private compose(view: string, itemIds: string[], cached: (CachedRow | undefined)[], fetched: { rows: FeatureRows | undefined; at: Map<string, number> } | undefined): FeatureRows {
-    const layout = fetched?.rows ?? this.views.get(view);
-    const width = layout?.width ?? 0;
-    const values = new Float32Array(itemIds.length * width);
-    const statuses = new Uint8Array(itemIds.length);
-    for (let i = 0; i < itemIds.length; i++) {
-      const hit = cached[i];
-      if (hit) {
-        values.set(hit.values, i * width);
-        statuses[i] = hit.status;
+  private lookUp(views: string[], group: CachedRowGroup | undefined, itemIds: string[], servedSince: number, refreshBefore: number): Lookup {
+    if (!group) return { blocks: undefined, missingRows: itemIds.map((_, i) => i), refreshIds: [] };
+    const count = itemIds.length;
+    const blocks = group.layouts.map((l, v) => emptyBlock(views[v] as string, l.viewVersion, l.width, count));
+    const missingRows: number[] = [];
+    const refreshIds: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const id = itemIds[i] as string;
+      const slot = group.freshSlot(id, servedSince);
+      if (slot < 0) {
+        missingRows.push(i);
         continue;
       }
-      const j = fetched?.at.get(itemIds[i] as string);
-      const rows = fetched?.rows;
-      if (rows === undefined || j === undefined) continue;
-      values.set(rows.values.subarray(j * width, (j + 1) * width), i * width);
-      statuses[i] = rows.statuses[j] ?? 0;
+      if (group.fetchedAt(slot) < refreshBefore) refreshIds.push(id);
+      for (let v = 0; v < blocks.length; v++) group.copyTo(v, slot, blocks[v] as FeatureRows, i);
     }
-    return { view, viewVersion: layout?.viewVersion ?? 0, width, rows: itemIds.length, values, statuses };
+    return { blocks, missingRows, refreshIds };
+  }
+
+  /** Queues the items not already due for a refresh; returns how many it queued. */
+  private refreshInBackground(key: string, views: string[], ids: string[]): number {
+    if (ids.length === 0) return 0;
+    let refresh = this.refreshes.get(key);
+    if (!refresh) {
+      refresh = { views, due: new Set(), running: false };
+      this.refreshes.set(key, refresh);
+    }
+    const before = refresh.due.size;
+    for (const id of ids) refresh.due.add(id);
+    const queued = refresh.due.size - before;
+    if (!refresh.running) void this.runRefreshes(key, refresh);
+    return queued;
+  }
+
+  /** One fetch at a time per group, each taking every item queued meanwhile: refreshes cost a round trip per batch, not per call. */
+  private async runRefreshes(key: string, refresh: Refresh): Promise<void> {
+    refresh.running = true;
+    while (refresh.due.size > 0) {
+      const ids = [...refresh.due];
+      const started = this.clock();
+      try {
+        const fetched = await this.source.fetch(refresh.views, ids, started + this.settings.maxAgeMs);
+        const group = this.groups.get(key);
+        if (group && !sameLayouts(group, refresh.views, fetched)) this.groups.delete(key);
+        else this.store(key, refresh.views, ids, fetched, started);
+      } catch {
+        this.count("refresh_failed", ids.length);
+      }
+      for (const id of ids) refresh.due.delete(id);
+    }
+    refresh.running = false;
+  }
+
+  private count(result: ItemCacheResult, candidates: number): void {
+    if (candidates > 0) this.observe(result, candidates);
+  }
+
+  /** Caches the fetched rows when every view came back (a group holds all its views or nothing). */
+  private store(key: string, views: string[], ids: string[], fetched: Map<string, FeatureRows>, now: number): void {
+    const rows = views.map((view) => fetched.get(view));
+    if (!rows.every((r): r is FeatureRows => r !== undefined)) return;
+    let group = this.groups.get(key);
+    if (!group) {
+      group = new CachedRowGroup(rows.map((r) => ({ viewVersion: r.viewVersion, width: r.width })), this.settings.maxRowsPerView);
+      this.groups.set(key, group);
+    }
+    for (let i = 0; i < ids.length; i++) group.store(ids[i] as string, rows, i, now);
   }
 }
 
-/** Items missing from the cache in any view, each once, in first-seen order. */
-function uniqueMisses(itemIds: string[], cached: (CachedRow | undefined)[][]): string[] {
+function emptyBlock(view: string, viewVersion: number, width: number, rows: number): FeatureRows {
+  return { view, viewVersion, width, rows, values: new Float32Array(rows * width), statuses: new Uint8Array(rows) };
+}
+
+function byView(views: string[], blocks: FeatureRows[]): Map<string, FeatureRows> {
+  return new Map(blocks.map((b, v) => [views[v] as string, b]));
+}
+
+/** A view whose version or width changed since its rows were cached invalidates the group. */
+function sameLayouts(group: CachedRowGroup, views: string[], fetched: Map<string, FeatureRows>): boolean {
+  return views.every((view, v) => {
+    const rows = fetched.get(view);
+    const known = group.layouts[v];
+    return rows === undefined || (known !== undefined && known.viewVersion === rows.viewVersion && known.width === rows.width);
+  });
+}
+
+/** Items missing from the cache, each once, in first-seen order. */
+function uniqueMisses(itemIds: string[], missingRows: number[]): string[] {
   const misses = new Set<string>();
-  for (let i = 0; i < itemIds.length; i++) {
-    for (const rows of cached) {
-      if (rows[i] === undefined) {
-        misses.add(itemIds[i] as string);
-        break;
-      }
-    }
-  }
+  for (const i of missingRows) misses.add(itemIds[i] as string);
   return [...misses];
+}
+
+/** The lookup's blocks with the missing rows filled from the fetched rows (rows of `misses`); a view that did not come back keeps its cached rows only. */
+function completed(views: string[], lookup: Lookup, itemIds: string[], misses: string[], fetched: Map<string, FeatureRows>): Map<string, FeatureRows> {
+  const missAt = new Map(misses.map((id, i) => [id, i]));
+  const answer = new Map<string, FeatureRows>();
+  views.forEach((view, v) => {
+    const rows = fetched.get(view);
+    const cached = lookup.blocks?.[v];
+    if (!rows) {
+      if (cached) answer.set(view, cached);
+      return;
+    }
+    const block = cached ?? emptyBlock(view, rows.viewVersion, rows.width, itemIds.length);
+    for (const i of lookup.missingRows) {
+      const j = missAt.get(itemIds[i] as string) as number;
+      copyRow(rows.values, j * rows.width, block.values, i * rows.width, rows.width);
+      block.statuses[i] = rows.statuses[j] ?? 0;
+    }
+    answer.set(view, block);
+  });
+  return answer;
 }

@@ -1,4 +1,5 @@
 import type { InputPlan, ViewSlice } from "../model/feature-layout.js";
+import { copyRow } from "./copy-row.js";
 import { ROW_MISSING, type FeatureRows } from "./feature-rows.js";
 
 export interface AssembledInput {
@@ -48,10 +49,5 @@ function rowsOf(slice: ViewSlice, blocks: ReadonlyMap<string, FeatureRows>, coun
 function copySlice(slice: ViewSlice, rows: FeatureRows | undefined, row: number, target: Float32Array, targetStart: number): void {
   const source = rows ? rows.values : slice.view.defaultRow;
   const base = rows ? row * rows.width : 0;
-  // An element loop, not set(subarray()): a view per copy per candidate is garbage on the hot path.
-  for (const c of slice.copies) {
-    const from = base + c.from;
-    const to = targetStart + c.to;
-    for (let k = 0; k < c.length; k++) target[to + k] = source[from + k] as number;
-  }
+  for (const c of slice.copies) copyRow(source, base + c.from, target, targetStart + c.to, c.length);
 }
