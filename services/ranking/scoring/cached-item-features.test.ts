@@ -75,14 +75,14 @@ describe("CachedItemFeatures", () => {
     expect(source.asked).toEqual([["i1"], ["i1"]]);
   });
 
-  it("serves a row past half its maximum age and refreshes it in the background, once while that fetch runs", async () => {
+  it("serves a row past 3/4 of its maximum age and refreshes it in the background, once while that fetch runs", async () => {
     const source = new CountingSource();
     const { cache, observed, advance } = cacheOver(source);
     await cache.fetch(["narrow"], ["i1", "i2"], Infinity);
     advance(400);
     await cache.fetch(["narrow"], ["i3"], Infinity);
     source.generation = 2;
-    advance(200);
+    advance(400);
     const served = cache.fetch(["narrow"], ["i1", "i3", "i2"], Infinity);
     const again = cache.fetch(["narrow"], ["i2", "i1"], Infinity);
     expect(firstColumn((await served).get("narrow"))).toEqual([11, 31, 21]);
@@ -104,7 +104,7 @@ describe("CachedItemFeatures", () => {
     const { cache, observed, advance } = cacheOver(source);
     await cache.fetch(["narrow"], ["i1"], Infinity);
     source.failing = true;
-    advance(600);
+    advance(800);
     expect(firstColumn((await cache.fetch(["narrow"], ["i1"], Infinity)).get("narrow"))).toEqual([11]);
     await flushBackground();
     expect(observed.at(-1)).toEqual(["refresh_failed", 1]);

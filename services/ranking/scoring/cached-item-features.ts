@@ -25,6 +25,9 @@ interface Lookup {
   refreshIds: string[];
 }
 
+/** Share of the maximum age after which a served row is fetched again in the background. */
+const REFRESH_AT_AGE = 0.75;
+
 interface Refresh {
   views: string[];
   due: Set<string>;
@@ -37,8 +40,8 @@ interface Refresh {
  * consecutive calls mostly rank items another call just hydrated; only the
  * candidates not cached (or older than `maxAgeMs`) are fetched, in one lookup
  * per view. Rows are served at most `maxAgeMs` older than the store: the
- * freshness this trades for one feature round trip per call. A row past half
- * its maximum age is still served, and fetched again in the background (one
+ * freshness this trades for one feature round trip per call. A row past 3/4
+ * of its maximum age is still served, and fetched again in the background (one
  * fetch at a time per set of views), so items that keep being ranked are
  * refreshed before they expire instead of making a call wait. Rows are cached
  * per set of views asked for together (a model's item views).
@@ -58,7 +61,7 @@ export class CachedItemFeatures implements ItemFeatureSource {
   async fetch(views: string[], itemIds: string[], deadline: number, signal?: AbortSignal): Promise<Map<string, FeatureRows>> {
     const now = this.clock();
     const key = views.join("\u0000");
-    const lookup = this.lookUp(views, this.groups.get(key), itemIds, now - this.settings.maxAgeMs, now - this.settings.maxAgeMs / 2);
+    const lookup = this.lookUp(views, this.groups.get(key), itemIds, now - this.settings.maxAgeMs, now - this.settings.maxAgeMs * REFRESH_AT_AGE);
     const misses = uniqueMisses(itemIds, lookup.missingRows);
     const refreshes = this.refreshInBackground(key, views, lookup.refreshIds);
     this.count("hit", itemIds.length - misses.length - refreshes);
