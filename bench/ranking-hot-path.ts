@@ -1,0 +1,66 @@
+/**
+ * The ranking service's per-call JavaScript work in one process (not a test):
+ * the item cache answering 500 candidates from cached rows, building the
+ * 500 × 159 model input, and ordering the scores, for the demo model's real
+ * input plan over the feature registry. No RPC, no inference: the part of a
+ * Rank that is this repository's code.
+ *
+ *   node --import tsx bench/ranking-hot-path.ts [--calls 4000]
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { viewToProto } from "../services/feature/adapters/proto-mapping.js";
+import { FeatureRegistry } from "../services/feature/registry/feature-registry.js";
+import { FEATURE_VIEWS } from "../services/feature/registry/feature-views.js";
+import { layoutOf } from "../services/ranking/adapters/feature-views-client.js";
+import { contractFromManifestJson } from "../services/ranking/adapters/manifest-codec.js";
+import { planInputs } from "../services/ranking/model/feature-layout.js";
+import type { ItemFeatureSource } from "../services/ranking/ranker.js";
+import { CachedItemFeatures } from "../services/ranking/scoring/cached-item-features.js";
+import { ROW_PRESENT, type FeatureRows } from "../services/ranking/scoring/feature-rows.js";
+import { finalizeScores } from "../services/ranking/scoring/finalize-scores.js";
+import { assembleRows } from "../services/ranking/scoring/row-assembler.js";
+import { MODEL_DIR } from "./suite/rank-workload.js";
+
+const { values: args } = parseArgs({ options: { calls: { type: "string", default: "4000" } } });
+const CALLS = Number(args.calls);
+const CANDIDATES = 500;
+const CATALOG = 20_000;
+const LISTS = 64;
+
+const contract = contractFromManifestJson(readFileSync(`${MODEL_DIR}/manifest.json`, "utf8"));
+const registry = new FeatureRegistry(FEATURE_VIEWS);
+const layouts = new Map(registry.views.map((v) => [v.name, layoutOf(viewToProto(v))]));
+const plan = planInputs(contract, layouts);
+
+let seed = 42;
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const rowsOf = (view: string, rows: number): FeatureRows => {
+  const width = layouts.get(view)?.width ?? 0;
+  return { view, viewVersion: 1, width, rows, values: new Float32Array(rows * width).map(random), statuses: new Uint8Array(rows).fill(ROW_PRESENT) };
+};
+const source: ItemFeatureSource = { fetch: async (views, ids) => new Map(views.map((v) => [v, rowsOf(v, ids.length)])) };
+const itemViews = plan.item.map((s) => s.view.name);
+const user = new Map(plan.user.map((s) => [s.view.name, rowsOf(s.view.name, 1)]));
+// Candidate lists as a request decodes them: new strings, not the cache's keys.
+const lists = Array.from({ length: LISTS }, () => Array.from({ length: CANDIDATES }, () => `item-${Math.floor(random() * CATALOG)}`));
+const decoded = (n: number) => (lists[n % LISTS] as string[]).map((id) => `${id.slice(0, 5)}${id.slice(5)}`);
+
+const cache = new CachedItemFeatures(source, { maxAgeMs: 3_600_000, maxRowsPerView: 100_000 });
+for (const list of lists) await cache.fetch(itemViews, list, Infinity);
+const requests = Array.from({ length: CALLS }, (_, n) => decoded(n));
+const scores = new Float32Array(CANDIDATES).map(random);
+
+async function timed(label: string, body: (n: number) => unknown): Promise<void> {
+  for (let n = 0; n < Math.min(500, CALLS); n++) await body(n);
+  const start = process.hrtime.bigint();
+  for (let n = 0; n < CALLS; n++) await body(n);
+  const us = Number(process.hrtime.bigint() - start) / CALLS / 1000;
+  process.stdout.write(`| ${label} | ${us.toFixed(1)} µs |\n`);
+}
+
+let items = new Map<string, FeatureRows>();
+process.stdout.write(`${CALLS} calls of ${CANDIDATES} candidates, model input ${plan.width} floats wide, item views ${itemViews.join(", ")}; mean per call:\n\n| step | per call |\n|---|---|\n`);
+await timed("item cache: every candidate cached (fresh id strings)", async (n) => (items = await cache.fetch(itemViews, requests[n] as string[], Infinity)));
+await timed("model input assembly (assembleRows)", () => assembleRows(plan, user, items, CANDIDATES));
+await timed("scores made safe and ordered (finalizeScores)", () => finalizeScores(scores));
