@@ -28,6 +28,7 @@ const schema = z.object({
   RECMESH_RECOMMENDER_TARGET_LATENCY_MS: positiveInt(50),
   RECMESH_RECOMMENDER_MAX_CONCURRENCY: positiveInt(256),
   RECMESH_RECOMMENDER_MIN_BUDGET_MS: positiveInt(5),
+  RECMESH_RECOMMENDER_ASSIGNMENT: z.enum(["local", "rpc"]).default("local"),
   RECMESH_RECOMMENDER_EXPERIMENT_TIMEOUT_MS: positiveInt(20),
   RECMESH_RECOMMENDER_FEATURES_TIMEOUT_MS: positiveInt(25),
   RECMESH_RECOMMENDER_CANDIDATES_TIMEOUT_MS: positiveInt(60),
@@ -64,6 +65,7 @@ export function loadRecommenderConfig(env: Record<string, string | undefined> = 
       smoothing: 0.05,
     },
     maxConcurrency: e.RECMESH_RECOMMENDER_MAX_CONCURRENCY,
+    assignment: e.RECMESH_RECOMMENDER_ASSIGNMENT,
     minBudgetMs: e.RECMESH_RECOMMENDER_MIN_BUDGET_MS,
     timeouts: {
       experiment: e.RECMESH_RECOMMENDER_EXPERIMENT_TIMEOUT_MS,

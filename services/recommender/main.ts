@@ -58,7 +58,7 @@ export async function startRecommenderService(config: RecommenderConfig, options
   const budget = (timeoutMs: number) => ({ timeoutMs, marginMs: MARGIN_MS });
 
   const experimentClient = client("experiment", () => createClient(ExperimentServiceClient, config.addresses.experiment, config.server));
-  const experiments = new ExperimentClient(experimentClient, dependency("experiment"), budget(config.timeouts.experiment), logger);
+  const experiments = new ExperimentClient(experimentClient, dependency("experiment"), budget(config.timeouts.experiment), logger, config.assignment);
   experiments.watch();
   lifecycle.add("experiment watch", () => experiments.stop());
 

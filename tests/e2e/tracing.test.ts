@@ -6,11 +6,13 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RecommendRequest, RecommenderServiceClient } from "../../gen/recmesh/recommender/v1/recommender_service.js";
 import { unaryCall } from "../../services/kit/grpc/unary-call.js";
+import { testLogger } from "../../services/kit/testing/test-logger.js";
 import { TestStack } from "./stack-harness.js";
 
 describe("one Recommend is one trace across every hop and pipeline stage", () => {
   const exporter = new InMemorySpanExporter();
-  const stack = new TestStack();
+  // Assignment through the Assign RPC, so that the experiment service is one of the hops traced.
+  const stack = new TestStack(testLogger(), { recommender: { RECMESH_RECOMMENDER_ASSIGNMENT: "rpc" } });
   let client: RecommenderServiceClient;
 
   beforeAll(async () => {
