@@ -107,6 +107,19 @@ describe("Dependency (circuit breaker + deadlines) against a real server", () =>
     expect(hits).toBe(before);
   });
 
+  it("closes when told the dependency answers again, without a call through it", async () => {
+    const other = new Dependency("other", { errorThresholdPercentage: 50, resetTimeoutMs: 60_000, volumeThreshold: 2, rollingWindowMs: 10_000 }, metrics, testLogger());
+    try {
+      for (let i = 0; i < 4 && other.state === "closed"; i++) await other.call(() => Promise.reject(new UnavailableError("down")), { timeoutMs: 1_000 }).catch(() => undefined);
+      expect(other.state).toBe("open");
+      other.recovered();
+      expect(other.state).toBe("closed");
+      expect(await other.call(async () => "answered", { timeoutMs: 1_000 })).toBe("answered");
+    } finally {
+      other.shutdown();
+    }
+  });
+
   it("closes again once the dependency recovers", async () => {
     mode = "ok";
     let answer: ListModelsResponse | undefined;

@@ -104,6 +104,16 @@ export class Dependency {
   }
 
   /**
+   * Closes the breaker on evidence from outside `call` that the dependency
+   * answers again (a stream from it delivering): a caller that stopped making
+   * calls through it would otherwise leave it open or half-open, with no call
+   * to close it.
+   */
+  recovered(): void {
+    if (this.breaker.opened || this.breaker.halfOpen) this.breaker.close();
+  }
+
+  /**
    * Runs `fn` with a deadline derived from the caller's; rejects with
    * UnavailableError when the breaker is open and DeadlineExceededError when no
    * time is left, without calling the dependency.

@@ -105,7 +105,11 @@ export class ExperimentClient implements ExperimentPort {
       this.running = this.incoming ?? this.running;
       this.incoming = undefined;
       this.compile();
-      if (this.local) this.logger.info({ experiments: this.running.size }, "assigning experiments locally from the watched definitions");
+      if (this.local) {
+        this.logger.info({ experiments: this.running.size }, "assigning experiments locally from the watched definitions");
+        // No Assign calls follow to close a breaker an outage opened: the delivered snapshot is the evidence.
+        this.dependency.recovered();
+      }
       return;
     }
     const e = m.experiment;
