@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
@@ -56,6 +56,37 @@ describe("recmesh publish-model", () => {
     const store = await new Objm(nc).open(MODEL_BUCKET);
     expect((await store.info(event.objectName))?.description).toBe(event.sha256);
     expect(Buffer.from((await store.getBlob(event.objectName)) ?? [])).toEqual(graph);
+  });
+
+  it("announces a model an earlier run stored but stopped before announcing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "recmesh-unannounced-"));
+    try {
+      const manifest = JSON.parse(readFileSync(join(demoModel, "manifest.json"), "utf8")) as { model: { name: string; version: string }; file: string };
+      manifest.model.version = "stored-not-announced";
+      writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
+      copyFileSync(join(demoModel, manifest.file), join(dir, manifest.file));
+      const graph = readFileSync(join(dir, manifest.file));
+      const sha256 = createHash("sha256").update(graph).digest("hex");
+      const objectName = `${manifest.model.name}/${manifest.model.version}/${manifest.file}`;
+      const jsm = await jetstreamManager(nc);
+      await publishModel(demoModel, infra.natsUrl);
+      // What the crashed run left: the object in the bucket, no announcement.
+      const store = await new Objm(nc).open(MODEL_BUCKET);
+      await store.putBlob({ name: objectName, description: sha256 }, new Uint8Array(graph));
+      const before = (await jsm.streams.info(MODELS_STREAM)).state.messages;
+
+      const run = await publishModel(dir, infra.natsUrl);
+      expect(run.stderr).toBe("");
+      expect(run.stdout).toMatch(new RegExp(`^published ${manifest.model.name}/stored-not-announced as `));
+      expect((await jsm.streams.info(MODELS_STREAM)).state.messages).toBe(before + 1);
+      const last = ModelPublishedEvent.decode((await jsm.streams.getMessage(MODELS_STREAM, { last_by_subj: SUBJECTS.modelPublished }))?.data ?? new Uint8Array());
+      expect({ objectName: last.objectName, sha256: last.sha256 }).toEqual({ objectName, sha256 });
+
+      expect((await publishModel(dir, infra.natsUrl)).stdout).toContain("is already in the registry");
+      expect((await jsm.streams.info(MODELS_STREAM)).state.messages).toBe(before + 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -34,7 +34,11 @@ export class ModelRegistry {
     private readonly publisher: EventPublisher,
   ) {}
 
-  /** Publishes a model directory (manifest.json + its graph file); re-publishing the same version changes nothing. */
+  /**
+   * Publishes a model directory (manifest.json + its graph file). Re-publishing
+   * the same version changes nothing, unless an earlier run stored the graph but
+   * stopped before announcing it: then it is announced now.
+   */
   async publishDirectory(dir: string): Promise<Published> {
     const contract = contractFromManifestJson(await readFile(join(dir, "manifest.json"), "utf8"));
     const bytes = new Uint8Array(await readFile(join(dir, contract.file)));
@@ -42,9 +46,11 @@ export class ModelRegistry {
     const objectName = `${contract.name}/${contract.version}/${contract.file}`;
     const existing = await this.store.info(objectName);
     if (existing && existing.description === sha256) {
-      return { contract, objectName, sha256, duplicate: true };
+      if (await this.isAnnounced(objectName, sha256)) return { contract, objectName, sha256, duplicate: true };
+      // Stored by a run that stopped before announcing it: announce it now, or no replica ever serves it.
+    } else {
+      await this.store.putBlob({ name: objectName, description: sha256 }, bytes);
     }
-    await this.store.putBlob({ name: objectName, description: sha256 }, bytes);
     const event = ModelPublishedEvent.fromPartial({
       manifest: manifestFromContract(contract),
       bucket: MODEL_BUCKET,
@@ -59,10 +65,9 @@ export class ModelRegistry {
     return { contract, objectName, sha256, duplicate: ack.duplicate };
   }
 
-  /** True when some version of `name` was ever published. */
-  async hasModel(name: string): Promise<boolean> {
-    for (const entry of await this.store.list()) if (entry.name.startsWith(`${name}/`) && !entry.deleted) return true;
-    return false;
+  /** True when some version of `name` was ever announced (a graph stored without its announcement does not count: no replica serves it). */
+  hasModel(name: string): Promise<boolean> {
+    return this.anyAnnouncement((e) => e.manifest?.model?.name === name);
   }
 
   /**
@@ -75,6 +80,28 @@ export class ModelRegistry {
     signal.addEventListener("abort", () => void messages.close(), { once: true });
     for await (const m of messages) {
       yield { announcement: this.toAnnouncement(m.data), caughtUp: m.info.pending === 0 };
+    }
+  }
+
+  /** Whether the announcement log holds an announcement of this object with this checksum. */
+  private isAnnounced(objectName: string, sha256: string): Promise<boolean> {
+    return this.anyAnnouncement((e) => e.objectName === objectName && e.sha256 === sha256);
+  }
+
+  /** Reads the announcement log from the start until one matches (the log holds one message per published version). */
+  private async anyAnnouncement(matches: (event: ModelPublishedEvent) => boolean): Promise<boolean> {
+    if ((await this.announcementCount()) === 0) return false;
+    const consumer = await this.js.consumers.get(MODELS_STREAM);
+    const messages = await consumer.consume();
+    try {
+      for await (const m of messages) {
+        const event = decodedOrUndefined(m.data);
+        if (event && matches(event)) return true;
+        if (m.info.pending === 0) return false;
+      }
+      return false;
+    } finally {
+      await messages.close();
     }
   }
 
@@ -105,5 +132,13 @@ export class ModelRegistry {
         return bytes;
       },
     };
+  }
+}
+
+function decodedOrUndefined(data: Uint8Array): ModelPublishedEvent | undefined {
+  try {
+    return ModelPublishedEvent.decode(data);
+  } catch {
+    return undefined;
   }
 }
