@@ -17,7 +17,7 @@ import type { ServiceName } from "../../services/kit/config/ports.js";
 import { waitForConsumers } from "../../services/kit/events/consumer-lag.js";
 import { EVENTS_STREAM } from "../../services/kit/events/subjects.js";
 import { declareStreams } from "../../services/kit/events/topology.js";
-import { freePort } from "../../services/kit/infra/free-port.js";
+import { freePort, startRetryingTakenPorts } from "../../services/kit/infra/free-port.js";
 import { startInfrastructure, type Infrastructure } from "../../services/kit/infra/infrastructure.js";
 import { ManagedProcess } from "../../services/kit/infra/managed-process.js";
 import { resolveWorldOptions, worldEndForNow, type WorldOptions } from "../../world/index.js";
@@ -109,18 +109,14 @@ export class SuiteStack {
    * Services start after their dependencies, so nothing started yet was told
    * this one's address: pick new ports, rewire, and try again.
    */
-  private async launchFirstTime(name: ServiceName, ports: Record<string, string>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const spec = this.specs.find((s) => s.name === name) as ServiceSpec;
-      try {
-        await this.launch(spec, {});
-        return;
-      } catch (err) {
-        if (attempt === 3 || !String(err instanceof Error ? err.message : err).includes("EADDRINUSE")) throw err;
+  private launchFirstTime(name: ServiceName, ports: Record<string, string>): Promise<void> {
+    return startRetryingTakenPorts(
+      () => this.launch(this.specs.find((s) => s.name === name) as ServiceSpec, {}),
+      async () => {
         await pickPorts(ports, name);
         this.wire(ports);
-      }
-    }
+      },
+    );
   }
 
   private async launch(spec: ServiceSpec, options: RestartOptions): Promise<void> {

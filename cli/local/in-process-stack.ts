@@ -12,7 +12,7 @@ import { loadFeatureConfig } from "../../services/feature/config.js";
 import { startFeatureService } from "../../services/feature/main.js";
 import { waitForConsumers } from "../../services/kit/events/consumer-lag.js";
 import { EVENTS_STREAM } from "../../services/kit/events/subjects.js";
-import { freePort } from "../../services/kit/infra/free-port.js";
+import { freePort, startRetryingTakenPorts } from "../../services/kit/infra/free-port.js";
 import { startInfrastructure, type Infrastructure } from "../../services/kit/infra/infrastructure.js";
 import { loadRankingConfig } from "../../services/ranking/config.js";
 import { startRankingService } from "../../services/ranking/main.js";
@@ -82,16 +82,11 @@ export class InProcessStack {
    * listens on it. Callers start after their dependencies, so nothing has been
    * given this service's address yet: pick new ports and try again.
    */
-  private async startFirstTime(name: StackService): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.startService(name);
-        return;
-      } catch (err) {
-        if (attempt === 3 || !String(err instanceof Error ? err.message : err).includes("EADDRINUSE")) throw err;
-        await this.allocatePorts(name);
-      }
-    }
+  private startFirstTime(name: StackService): Promise<void> {
+    return startRetryingTakenPorts(
+      () => this.startService(name),
+      () => this.allocatePorts(name),
+    );
   }
 
   env(name: StackService): Record<string, string> {

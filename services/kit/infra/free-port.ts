@@ -26,3 +26,22 @@ function unusedPort(): Promise<number> {
     });
   });
 }
+
+const START_ATTEMPTS = 3;
+
+/**
+ * Runs `start`; when it fails because another process took its port between
+ * freePort() and listen, picks new ports with `repick` and tries again (three
+ * tries in all). Only for a service nothing has been told the address of yet.
+ */
+export async function startRetryingTakenPorts(start: () => Promise<void>, repick: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      return;
+    } catch (err) {
+      if (attempt === START_ATTEMPTS || !String(err instanceof Error ? err.message : err).includes("EADDRINUSE")) throw err;
+      await repick();
+    }
+  }
+}

@@ -48,16 +48,10 @@ export class ExperimentClient implements ExperimentPort {
     private readonly budget: CallBudget,
     private readonly logger: Logger,
     private readonly mode: AssignmentMode = "local",
-    private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Whether requests are assigned from the local copy right now. */
-  get assignsLocally(): boolean {
-    return this.local !== undefined;
-  }
-
   async assign(userId: string, context: Record<string, string>, deadline: number): Promise<Assignment[]> {
-    if (this.local) return this.local.assign(userId, context, this.clock());
+    if (this.local) return this.local.assign(userId, context, Date.now());
     const res = await this.dependency.call(
       (d) => unaryCall(this.client.assign.bind(this.client), AssignRequest.create({ userId, context: { attributes: context } }), { deadline: d }),
       { timeoutMs: this.budget.timeoutMs, parentDeadline: deadline, marginMs: this.budget.marginMs },
