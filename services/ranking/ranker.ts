@@ -5,10 +5,13 @@ import type { FeatureRows } from "./scoring/feature-rows.js";
 import { finalizeScores } from "./scoring/finalize-scores.js";
 import type { RecentInputs } from "./scoring/recent-inputs.js";
 import { assembleRows } from "./scoring/row-assembler.js";
+import { ScratchArrays } from "./scoring/scratch-arrays.js";
 
 /** Fetches item feature rows (aligned with `itemIds`) for the given views. */
 export interface ItemFeatureSource {
   fetch(views: string[], itemIds: string[], deadline: number, signal?: AbortSignal): Promise<Map<string, FeatureRows>>;
+  /** The caller no longer reads rows this source answered (a source that lends its blocks takes them back). */
+  release?(rows: ReadonlyMap<string, FeatureRows>): void;
 }
 
 export interface RankInput {
@@ -41,9 +44,12 @@ export interface RankerLimits {
  * Scores candidates for one user with one model version: lease the model,
  * hydrate the item views the caller did not send (defaults when the feature
  * service fails), build the input tensor, score through the dynamic batcher,
- * and return finite scores in input order plus the best-first order.
+ * and return finite scores in input order plus the best-first order. The
+ * model input is built in a reused buffer, given back once the model has run.
  */
 export class Ranker {
+  private readonly scratch = new ScratchArrays();
+
   constructor(
     private readonly models: ModelTable<ServingModel>,
     private readonly itemSource: ItemFeatureSource,
@@ -76,9 +82,16 @@ export class Ranker {
         }
       }
       const items = hydrated.size === 0 ? input.itemFeatures : new Map([...input.itemFeatures, ...hydrated]);
-      const assembled = assembleRows(model.plan, input.userFeatures, items, count);
+      const assembled = assembleRows(model.plan, input.userFeatures, items, count, this.scratch.floats(count * model.plan.width));
       this.recent.record({ user: input.userFeatures, items, count });
-      const final = finalizeScores(await model.score(assembled.input, count));
+      this.itemSource.release?.(hydrated);
+      let scores: Float32Array;
+      try {
+        scores = await model.score(assembled.input, count);
+      } finally {
+        this.scratch.release(assembled.input);
+      }
+      const final = finalizeScores(scores);
       return {
         scores: final.scores,
         order: final.order,

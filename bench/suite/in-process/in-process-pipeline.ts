@@ -6,8 +6,6 @@
  * filters, exposure logging to JetStream), without gRPC, protobuf or a second
  * process in between. The floor the stack's Recommend is compared with.
  */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { Redis } from "ioredis";
@@ -37,14 +35,6 @@ import { EVENTS_STREAM, EXPERIMENT_BUCKET } from "../../../services/kit/events/s
 import { ensureKv } from "../../../services/kit/events/topology.js";
 import { ServiceMetrics } from "../../../services/kit/telemetry/metrics.js";
 import { layoutOf } from "../../../services/ranking/adapters/feature-views-client.js";
-import { contractFromManifestJson } from "../../../services/ranking/adapters/manifest-codec.js";
-import { loadOnnxModel } from "../../../services/ranking/adapters/onnx-model.js";
-import { loadRankingConfig } from "../../../services/ranking/config.js";
-import { ModelManager } from "../../../services/ranking/model/model-manager.js";
-import { ModelTable } from "../../../services/ranking/model/model-table.js";
-import type { ServingModel } from "../../../services/ranking/model/serving-model.js";
-import { Ranker } from "../../../services/ranking/ranker.js";
-import { RecentInputs } from "../../../services/ranking/scoring/recent-inputs.js";
 import { ExposureLogger, publishExposure, type PendingExposure } from "../../../services/recommender/adapters/exposure-logger.js";
 import { loadRecommenderConfig } from "../../../services/recommender/config.js";
 import { CategoryCapFilter } from "../../../services/recommender/filters/category-cap-filter.js";
@@ -54,6 +44,7 @@ import { RecommendPipeline, type Recommendation, type RecommendQuery } from "../
 import { CandidateBudget } from "../../../services/recommender/resilience/candidate-budget.js";
 import { ConcurrencyLimiter } from "../../../services/recommender/resilience/concurrency-limiter.js";
 import { RetryingQueue } from "../../../services/recommender/tracking/retrying-queue.js";
+import { demoRanker } from "./demo-ranker.js";
 import { InProcessCandidates } from "./in-process-candidates.js";
 import { InProcessExperiments } from "./in-process-experiments.js";
 import { InProcessItemFeatures, InProcessUserFeatures } from "./in-process-features.js";
@@ -103,7 +94,8 @@ export async function startInProcessPipeline(settings: InProcessSettings, logger
     closers.push(() => watch.stop());
 
     const generate = await startCandidates(settings, jsm, nc, queries, metrics, logger, closers);
-    const ranker = await startRanker(settings, featureRegistry, queries, logger);
+    const layouts = new Map(featureRegistry.views.map((v) => [v.name, layoutOf(viewToProto(v))]));
+    const ranker = await demoRanker(settings.modelDir, layouts, new InProcessItemFeatures(queries), logger);
 
     const rec = loadRecommenderConfig(env);
     const fallbacks = new Map<string, number>();
@@ -185,29 +177,3 @@ async function startCandidates(
   return new InProcessCandidates(generator, registry, config.limits);
 }
 
-/** The ranking service's model table (the demo model, loaded and warmed by its ModelManager) and Ranker. */
-async function startRanker(settings: InProcessSettings, featureRegistry: FeatureRegistry, queries: FeatureQueries, logger: Logger) {
-  const config = loadRankingConfig({ NATS_URL: settings.natsUrl });
-  const layouts = new Map(featureRegistry.views.map((v) => [v.name, layoutOf(viewToProto(v))]));
-  const table = new ModelTable<ServingModel>();
-  const recent = new RecentInputs(8);
-  const contract = contractFromManifestJson(await readFile(join(settings.modelDir, "manifest.json"), "utf8"));
-  const manager = new ModelManager({
-    table,
-    registry: () => layouts,
-    loadGraph: (bytes, c) => loadOnnxModel(bytes, c, config.session, logger),
-    recent,
-    batching: config.batching,
-    warmupRuns: config.warmupRuns,
-    defaultModel: contract.name,
-    onBatch: () => undefined,
-    onRejected: (_c, reason) => logger.error({ reason }, "demo model rejected"),
-    onServing: () => undefined,
-  });
-  const loaded = await manager.apply({ contract, bytes: async () => new Uint8Array(await readFile(join(settings.modelDir, contract.file))) });
-  if (!loaded) throw new Error(`the demo model in ${settings.modelDir} did not load`);
-  return {
-    ranker: new Ranker(table, new InProcessItemFeatures(queries), recent, { maxCandidates: config.maxCandidates }),
-    close: () => table.close(),
-  };
-}

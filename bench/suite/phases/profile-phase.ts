@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { newestProfile, summarizeProfile, type ProfileSummary } from "../cpu-profile.js";
 import type { RecommenderServiceClient } from "../../../gen/recmesh/recommender/v1/recommender_service.js";
+import type { ServiceName } from "../../../services/kit/config/ports.js";
 import { closedLoop } from "../load-generator.js";
 import { DegradedCounter, phaseResult, type PhaseResult } from "../phase-result.js";
 import { measureCpu } from "../process-cpu.js";
@@ -13,7 +14,9 @@ import type { SuiteStack } from "../suite-stack.js";
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface ProfileResults {
-  /** The saturation run while the recommender was profiled (slower than unprofiled). */
+  /** The service profiled. */
+  service: ServiceName;
+  /** The saturation run while the service was profiled (slower than unprofiled). */
   run: PhaseResult;
   summary: ProfileSummary;
   file: string;
@@ -22,17 +25,24 @@ export interface ProfileResults {
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /**
- * Restarts the recommender under `node --cpu-prof`, drives it at the
- * saturation concurrency, then restarts it normally (the profile is written as
- * the profiled process exits) and summarises the samples of the measured
- * window only: V8 stamps them with the same monotonic clock as process.hrtime.
+ * Restarts one service (the recommender unless told otherwise) under
+ * `node --cpu-prof`, drives Recommend at the saturation concurrency, then
+ * restarts it normally (the profile is written as the profiled process exits)
+ * and summarises the samples of the measured window only: V8 stamps them with
+ * the same monotonic clock as process.hrtime.
  */
-export async function profilePhase(stack: SuiteStack, client: RecommenderServiceClient, users: string[], settings: SuiteSettings): Promise<ProfileResults> {
+export async function profilePhase(
+  stack: SuiteStack,
+  client: RecommenderServiceClient,
+  users: string[],
+  settings: SuiteSettings,
+  service: ServiceName = "recommender",
+): Promise<ProfileResults> {
   const degraded = new DegradedCounter();
   const recommend = recommendCall(client, users, degraded);
   const dir = join(stack.dataDir, "profile");
   mkdirSync(dir, { recursive: true });
-  await stack.restart("recommender", { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`] });
+  await stack.restart(service, { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`] });
   let run: PhaseResult;
   let window: { fromUs: number; toUs: number };
   try {
@@ -44,9 +54,9 @@ export async function profilePhase(stack: SuiteStack, client: RecommenderService
     run = { ...phaseResult(result, degraded.take()), cpu: cpu.stop() };
     window = { fromUs, toUs: nowUs() };
   } finally {
-    await stack.restart("recommender");
+    await stack.restart(service);
   }
   const file = newestProfile(dir);
-  if (!file) throw new Error(`the profiled recommender wrote no profile into ${dir}`);
-  return { run, summary: summarizeProfile(file, REPO_ROOT, window, 15), file };
+  if (!file) throw new Error(`the profiled ${service} wrote no profile into ${dir}`);
+  return { service, run, summary: summarizeProfile(file, REPO_ROOT, window, 15), file };
 }

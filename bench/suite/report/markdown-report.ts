@@ -189,9 +189,9 @@ function rankingSection(r: RankingResults | undefined): string[] {
 function profileSection(p: ProfileResults | undefined, concurrency: number): string[] {
   if (!p) return [];
   return [
-    `### Where the recommender's time goes at saturation (\`node --cpu-prof\`, ${concurrency} callers, ${Math.round(p.summary.windowMs / 1000)} s window)`,
+    `### Where the ${p.service}'s time goes at saturation (\`node --cpu-prof\`, ${concurrency} Recommend callers, ${Math.round(p.summary.windowMs / 1000)} s window)`,
     "",
-    `Profiled run: ${num.format(p.run.throughput)} req/s, p50 ${ms(p.run.latency.p50)}, degraded answers: ${degradedOf(p.run)} (the profiler itself costs some throughput). The recommender used ${p.run.cpu?.cores.recommender?.toFixed(2) ?? "?"} of a core (from /proc). ${num.format(p.summary.samples)} samples in the window, ${num.format(p.summary.expectedSamples)} expected at the sampling interval${p.summary.samples < 0.5 * p.summary.expectedSamples ? " — **the sampler was starved of CPU (a busy machine), so the shares below are unreliable**" : ""}.`,
+    `Profiled run: ${num.format(p.run.throughput)} req/s, p50 ${ms(p.run.latency.p50)}, degraded answers: ${degradedOf(p.run)} (the profiler itself costs some throughput). The ${p.service} used ${p.run.cpu?.cores[p.service]?.toFixed(2) ?? "?"} of a core (from /proc). ${num.format(p.summary.samples)} samples in the window, ${num.format(p.summary.expectedSamples)} expected at the sampling interval${p.summary.samples < 0.5 * p.summary.expectedSamples ? " — **the sampler was starved of CPU (a busy machine), so the shares below are unreliable**" : ""}.`,
     "",
     "| self time by owner | share of busy time |",
     "|---|---|",

@@ -56,6 +56,24 @@ describe("ModelManager + Ranker on real ONNX graphs", () => {
     await table.close();
   });
 
+  it("scores concurrent and later calls each on their own rows while model inputs and hydrated blocks are reused", async () => {
+    const { manager, table } = setup();
+    await manager.apply(announce("dot/1"));
+    const released: string[] = [];
+    const hydrating = {
+      fetch: async (_views: string[], itemIds: string[]) => new Map([["item_content", viewRows("item_content", itemIds.map((_, i) => basis(0, i / 10)))]]),
+      release: (rows: ReadonlyMap<string, unknown>) => released.push(...rows.keys()),
+    };
+    const ranker = new Ranker(table, hydrating, new RecentInputs(4), { maxCandidates: 1000 });
+    const call = (k: number) => ranker.rank({ ...request(), userFeatures: new Map([["user_taste", viewRows("user_taste", [basis(0, k)])]]), itemFeatures: new Map() });
+    for (const round of [0, 1]) {
+      const outs = await Promise.all([1, 2, 3, 4].map((k) => call(k + round)));
+      outs.forEach((out, j) => expect(out.scores[5]).toBeCloseTo((j + 1 + round) * 0.5, 5));
+    }
+    expect(released).toEqual(Array.from({ length: 8 }, () => "item_content"));
+    await table.close();
+  });
+
   it("rejects a mismatched contract with its reason while the current version keeps serving", async () => {
     const { manager, ranker, rejected, table } = setup();
     await manager.apply(announce("dot/1"));

@@ -9,12 +9,14 @@ class CountingSource implements ItemFeatureSource {
   generation = 1;
   viewVersion = 1;
   failing = false;
+  /** A view this source leaves out of its answers. */
+  omitted?: string;
 
   async fetch(views: string[], itemIds: string[]): Promise<Map<string, FeatureRows>> {
     this.asked.push([...itemIds]);
     if (this.failing) throw new Error("feature service down");
     return new Map(
-      views.map((view) => {
+      views.filter((view) => view !== this.omitted).map((view) => {
         const width = view === "wide" ? 3 : 2;
         const values = new Float32Array(itemIds.length * width);
         itemIds.forEach((id, i) => values.fill(Number(id.slice(1)) * 10 + this.generation, i * width, (i + 1) * width));
@@ -145,5 +147,22 @@ describe("CachedItemFeatures", () => {
     source.failing = false;
     await cache.fetch(["narrow"], ["i1"], Infinity);
     expect(source.asked).toEqual([["i1"], ["i1"]]);
+  });
+
+  it("reuses the blocks a caller released, each later answer holding its own rows only", async () => {
+    const source = new CountingSource();
+    const { cache } = cacheOver(source);
+    const first = await cache.fetch(["narrow", "wide"], ["i1", "i2"], Infinity);
+    cache.release(first);
+    const second = await cache.fetch(["narrow", "wide"], ["i3", "i1"], Infinity);
+    expect(second.get("wide")?.values.buffer).toBe(first.get("wide")?.values.buffer);
+    expect(firstColumn(second.get("narrow"))).toEqual([31, 11]);
+    expect(firstColumn(second.get("wide"))).toEqual([31, 11]);
+    cache.release(second);
+    source.omitted = "wide";
+    const third = await cache.fetch(["narrow", "wide"], ["i4", "i1"], Infinity);
+    expect(firstColumn(third.get("narrow"))).toEqual([41, 11]);
+    expect(Array.from(third.get("wide")?.values ?? [])).toEqual([0, 0, 0, 11, 11, 11]);
+    expect(Array.from(third.get("wide")?.statuses ?? [])).toEqual([0, ROW_PRESENT]);
   });
 });

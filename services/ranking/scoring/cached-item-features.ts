@@ -2,6 +2,7 @@ import type { ItemFeatureSource } from "../ranker.js";
 import { CachedRowGroup } from "./cached-row-group.js";
 import { copyRow } from "./copy-row.js";
 import type { FeatureRows } from "./feature-rows.js";
+import { ScratchArrays } from "./scratch-arrays.js";
 
 export interface ItemCacheSettings {
   /** A cached row is served for this long after it was fetched, then fetched again. */
@@ -44,10 +45,12 @@ interface Refresh {
  * of its maximum age is still served, and fetched again in the background (one
  * fetch at a time per set of views), so items that keep being ranked are
  * refreshed before they expire instead of making a call wait. Rows are cached
- * per set of views asked for together (a model's item views).
+ * per set of views asked for together (a model's item views). The blocks it
+ * answers with are borrowed: the caller hands them back with `release`.
  */
 export class CachedItemFeatures implements ItemFeatureSource {
   private readonly groups = new Map<string, CachedRowGroup>();
+  private readonly scratch = new ScratchArrays();
   /** Each group's items being fetched again in the background, or waiting to be. */
   private readonly refreshes = new Map<string, Refresh>();
 
@@ -78,13 +81,20 @@ export class CachedItemFeatures implements ItemFeatureSource {
       return all;
     }
     this.store(key, views, misses, fetched, now);
-    return completed(views, lookup, itemIds, misses, fetched);
+    return this.completed(views, lookup, itemIds, misses, fetched);
+  }
+
+  release(rows: ReadonlyMap<string, FeatureRows>): void {
+    for (const block of rows.values()) {
+      this.scratch.release(block.values);
+      this.scratch.release(block.statuses);
+    }
   }
 
   private lookUp(views: string[], group: CachedRowGroup | undefined, itemIds: string[], servedSince: number, refreshBefore: number): Lookup {
     if (!group) return { blocks: undefined, missingRows: itemIds.map((_, i) => i), refreshIds: [] };
     const count = itemIds.length;
-    const blocks = group.layouts.map((l, v) => emptyBlock(views[v] as string, l.viewVersion, l.width, count));
+    const blocks = group.layouts.map((l, v) => this.block(views[v] as string, l.viewVersion, l.width, count));
     const missingRows: number[] = [];
     const refreshIds: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -134,6 +144,33 @@ export class CachedItemFeatures implements ItemFeatureSource {
     refresh.running = false;
   }
 
+  /** The lookup's blocks with the missing rows filled from the fetched rows (rows of `misses`); a view that did not come back keeps its cached rows only. */
+  private completed(views: string[], lookup: Lookup, itemIds: string[], misses: string[], fetched: Map<string, FeatureRows>): Map<string, FeatureRows> {
+    const missAt = new Map(misses.map((id, i) => [id, i]));
+    const answer = new Map<string, FeatureRows>();
+    views.forEach((view, v) => {
+      const rows = fetched.get(view);
+      const cached = lookup.blocks?.[v];
+      if (!rows) {
+        if (cached) answer.set(view, withoutRows(cached, lookup.missingRows));
+        return;
+      }
+      const block = cached ?? this.block(view, rows.viewVersion, rows.width, itemIds.length);
+      for (const i of lookup.missingRows) {
+        const j = missAt.get(itemIds[i] as string) as number;
+        copyRow(rows.values, j * rows.width, block.values, i * rows.width, rows.width);
+        block.statuses[i] = rows.statuses[j] ?? 0;
+      }
+      answer.set(view, block);
+    });
+    return answer;
+  }
+
+  /** A borrowed block of `rows` rows; every row is written before it is read. */
+  private block(view: string, viewVersion: number, width: number, rows: number): FeatureRows {
+    return { view, viewVersion, width, rows, values: this.scratch.floats(rows * width), statuses: this.scratch.bytes(rows) };
+  }
+
   private count(result: ItemCacheResult, candidates: number): void {
     if (candidates > 0) this.observe(result, candidates);
   }
@@ -151,8 +188,13 @@ export class CachedItemFeatures implements ItemFeatureSource {
   }
 }
 
-function emptyBlock(view: string, viewVersion: number, width: number, rows: number): FeatureRows {
-  return { view, viewVersion, width, rows, values: new Float32Array(rows * width), statuses: new Uint8Array(rows) };
+/** The block with the given rows cleared (zeros, no status): rows a view's fetch did not answer. */
+function withoutRows(block: FeatureRows, rows: number[]): FeatureRows {
+  for (const r of rows) {
+    block.values.fill(0, r * block.width, (r + 1) * block.width);
+    block.statuses[r] = 0;
+  }
+  return block;
 }
 
 function byView(views: string[], blocks: FeatureRows[]): Map<string, FeatureRows> {
@@ -173,26 +215,4 @@ function uniqueMisses(itemIds: string[], missingRows: number[]): string[] {
   const misses = new Set<string>();
   for (const i of missingRows) misses.add(itemIds[i] as string);
   return [...misses];
-}
-
-/** The lookup's blocks with the missing rows filled from the fetched rows (rows of `misses`); a view that did not come back keeps its cached rows only. */
-function completed(views: string[], lookup: Lookup, itemIds: string[], misses: string[], fetched: Map<string, FeatureRows>): Map<string, FeatureRows> {
-  const missAt = new Map(misses.map((id, i) => [id, i]));
-  const answer = new Map<string, FeatureRows>();
-  views.forEach((view, v) => {
-    const rows = fetched.get(view);
-    const cached = lookup.blocks?.[v];
-    if (!rows) {
-      if (cached) answer.set(view, cached);
-      return;
-    }
-    const block = cached ?? emptyBlock(view, rows.viewVersion, rows.width, itemIds.length);
-    for (const i of lookup.missingRows) {
-      const j = missAt.get(itemIds[i] as string) as number;
-      copyRow(rows.values, j * rows.width, block.values, i * rows.width, rows.width);
-      block.statuses[i] = rows.statuses[j] ?? 0;
-    }
-    answer.set(view, block);
-  });
-  return answer;
 }

@@ -33,6 +33,15 @@ describe("DynamicBatcher", () => {
     expect(stats).toEqual([{ rows: 6, calls: 3 }]);
   });
 
+  it("packs consecutive batches into a reused buffer, each batch scored on its own rows", async () => {
+    const runs: number[] = [];
+    const batcher = new DynamicBatcher(summingRunner(2, runs), { width: 2, maxBatchRows: 100, maxWaitMicros: 200 });
+    const first = await Promise.all([batcher.submit(rowsOf(2, [1, 2, 3]), 3), batcher.submit(rowsOf(2, [4]), 1)]);
+    const second = await Promise.all([batcher.submit(rowsOf(2, [5]), 1), batcher.submit(rowsOf(2, [6]), 1)]);
+    expect([...first, ...second].map((r) => [...r])).toEqual([[2, 4, 6], [8], [10], [12]]);
+    expect(runs).toEqual([4, 2]);
+  });
+
   it("never exceeds maxBatchRows (except a single call larger than it) and queues calls arriving during a run", async () => {
     const runs: number[] = [];
     const batcher = new DynamicBatcher(summingRunner(1, runs), { width: 1, maxBatchRows: 4, maxWaitMicros: 0 });

@@ -1,3 +1,5 @@
+import { ScratchArrays } from "./scratch-arrays.js";
+
 /** Runs one inference over `rows` rows packed in `input`; resolves one score per row. */
 export type BatchRunner = (input: Float32Array, rows: number) => Promise<Float32Array>;
 
@@ -27,9 +29,11 @@ interface Pending {
  * batcher does: the first call opens a short wait window, calls arriving in it
  * (or while a run is in progress) join the next batch up to maxBatchRows, and
  * the output is split back per call. One run at a time per model keeps the
- * inference threads busy with large batches instead of contending.
+ * inference threads busy with large batches instead of contending. A batch of
+ * several calls is packed into a reused buffer.
  */
 export class DynamicBatcher {
+  private readonly scratch = new ScratchArrays();
   private queue: Pending[] = [];
   private queuedRows = 0;
   private running = false;
@@ -82,7 +86,7 @@ export class DynamicBatcher {
     let input: Float32Array;
     if (batch.length === 1) input = (batch[0] as Pending).input;
     else {
-      input = new Float32Array(rows * width);
+      input = this.scratch.floats(rows * width);
       let at = 0;
       for (const p of batch) {
         input.set(p.input.subarray(0, p.rows * width), at * width);
@@ -100,6 +104,7 @@ export class DynamicBatcher {
     } catch (err) {
       for (const p of batch) p.reject(err);
     } finally {
+      this.scratch.release(input);
       this.running = false;
       this.schedule();
     }

@@ -34,4 +34,15 @@ describe("assembleRows", () => {
     expect(input[33]).toBe(0);
     expect(defaultedItems).toBe(1);
   });
+
+  it("writes every column of a dirty target it is given, and refuses one too short", () => {
+    const user = new Map([["user_taste", viewRows("user_taste", [basis(0, 2)])]]);
+    const items = new Map([["item_content", viewRows("item_content", [basis(1), basis(2)])]]);
+    const fresh = assembleRows(plan, user, items, 2).input;
+    const target = new Float32Array(200).fill(Number.NaN);
+    const reused = assembleRows(plan, user, items, 2, target).input;
+    expect(reused.buffer).toBe(target.buffer);
+    expect(Array.from(reused)).toEqual(Array.from(fresh));
+    expect(() => assembleRows(plan, user, items, 2, new Float32Array(127))).toThrow(/needs 128 floats, the target holds 127/);
+  });
 });

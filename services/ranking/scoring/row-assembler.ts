@@ -10,19 +10,22 @@ export interface AssembledInput {
 }
 
 /**
- * Builds the model input straight into one typed array: the user's columns are
- * copied into every row, each item's columns from its view rows. A view that is
- * absent (not hydrated) or at another version than the plan's contributes its
- * registry defaults for every row.
+ * Builds the model input straight into one typed array (`into` when given,
+ * at least count × plan.width long; every column of every row is written): the
+ * user's columns are copied into every row, each item's columns from its view
+ * rows. A view that is absent (not hydrated) or at another version than the
+ * plan's contributes its registry defaults for every row.
  */
 export function assembleRows(
   plan: InputPlan,
   user: ReadonlyMap<string, FeatureRows>,
   items: ReadonlyMap<string, FeatureRows>,
   count: number,
+  into?: Float32Array,
 ): AssembledInput {
   const width = plan.width;
-  const input = new Float32Array(count * width);
+  if (into && into.length < count * width) throw new RangeError(`model input needs ${count * width} floats, the target holds ${into.length}`);
+  const input = into ? into.subarray(0, count * width) : new Float32Array(count * width);
   const userRow = new Float32Array(width);
   for (const slice of plan.user) copySlice(slice, rowsOf(slice, user, 1), 0, userRow, 0);
   for (let r = 0; r < count; r++) input.set(userRow, r * width);
