@@ -37,4 +37,15 @@ describe("aggregator restart after a crash", () => {
     await until(() => h.caughtUp(), 10_000, "aggregator caught up");
     expect(await totalViews("i-held")).toBe(5);
   });
+
+  it("resumes after the last event when restarted twice with no event in between, instead of replaying the stream", async () => {
+    await h.publishInteraction("quiet-1", "u-quiet", "i-quiet", InteractionType.INTERACTION_TYPE_VIEW);
+    await until(() => h.caughtUp(), 10_000, "aggregator caught up");
+    const last = (await h.jsm.streams.info(EVENTS_STREAM)).state.last_seq;
+    await h.restartService();
+    await h.restartService();
+    expect((await h.jsm.consumers.info(EVENTS_STREAM, AGGREGATOR_DURABLE)).config.opt_start_seq).toBe(last + 1);
+    expect(await totalViews("i-quiet")).toBe(1);
+  });
 });
+

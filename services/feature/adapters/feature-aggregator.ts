@@ -73,10 +73,18 @@ export class FeatureAggregator {
     await this.consumer?.stop();
   }
 
-  /** The durable's ack floor (0 when there is none), after deleting it so it can be recreated there. */
+  /**
+   * The last sequence the durable applied for sure (0 when there is none),
+   * after deleting it so it can be recreated just after. A durable created at
+   * opt_start_seq reports an ack floor of 0 until its first ack, although
+   * everything before its start was applied by the instance that created it:
+   * read as 0, a restart with no event since the last one would replay the
+   * whole stream.
+   */
   private async ackFloor(): Promise<number> {
     try {
-      const floor = (await this.jsm.consumers.info(EVENTS_STREAM, AGGREGATOR_DURABLE)).ack_floor.stream_seq;
+      const info = await this.jsm.consumers.info(EVENTS_STREAM, AGGREGATOR_DURABLE);
+      const floor = Math.max(info.ack_floor.stream_seq, (info.config.opt_start_seq ?? 1) - 1);
       await this.jsm.consumers.delete(EVENTS_STREAM, AGGREGATOR_DURABLE);
       return floor;
     } catch (err) {
