@@ -8,7 +8,8 @@
  *   npm run bench -- --quick       ~1 minute smoke run; prints the report, writes under .data/bench/last/
  *   npm run bench -- --only track  some phases only (recommend, floor, services, ranking, freshness, session, profile, track)
  *   npm run bench -- --fresh       seed the world again first (otherwise the first run's copy is reused)
- *   npm run bench -- --only profile --profile ranking   profile another service than the recommender
+ *   npm run bench -- --only profile --profile ranking --profile-callers 32
+ *                                  profile some services (comma-separated; default all) under N Recommend callers (default 1)
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -17,7 +18,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
-import { SERVICE_NAMES, type ServiceName } from "../../services/kit/config/ports.js";
+import { SERVICE_NAMES } from "../../services/kit/config/ports.js";
 import { readWorldItems, readWorldUsers } from "../../world/index.js";
 import { floorPhase } from "./phases/floor-phase.js";
 import { freshnessPhase } from "./phases/freshness-phase.js";
@@ -50,7 +51,8 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     fresh: { type: "boolean", default: false },
     only: { type: "string" },
-    profile: { type: "string", default: "recommender" },
+    profile: { type: "string", default: "all" },
+    "profile-callers": { type: "string", default: "1" },
   },
 });
 const quick = args.quick ?? false;
@@ -58,8 +60,12 @@ const only = args.only ? args.only.split(",").map((p) => p.trim()) : [...PHASES]
 const unknown = only.filter((p) => !(PHASES as readonly string[]).includes(p));
 if (unknown.length > 0) throw new Error(`--only: unknown phase(s) ${unknown.join(", ")}; phases: ${PHASES.join(", ")}`);
 const selected = (p: Phase) => only.includes(p);
-const profiled = args.profile as ServiceName;
-if (!(SERVICE_NAMES as readonly string[]).includes(profiled)) throw new Error(`--profile: unknown service ${profiled}; services: ${SERVICE_NAMES.join(", ")}`);
+const profileArg = args.profile ?? "all";
+const profileList = profileArg === "all" ? [...SERVICE_NAMES] : profileArg.split(",").map((s) => s.trim());
+const notServices = profileList.filter((s) => !(SERVICE_NAMES as readonly string[]).includes(s));
+if (notServices.length > 0) throw new Error(`--profile: unknown service(s) ${notServices.join(", ")}; services: ${SERVICE_NAMES.join(", ")} or all`);
+const profileCallers = Number(args["profile-callers"]);
+if (!Number.isInteger(profileCallers) || profileCallers < 1) throw new Error(`--profile-callers: ${args["profile-callers"]} is not a positive whole number`);
 const partial = only.length < PHASES.length;
 const settings = suiteSettings(quick);
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -96,7 +102,12 @@ const phase = async <T>(name: Phase, body: () => Promise<T>): Promise<T | undefi
   say(`${name} (load average ${phaseLoads[name]?.toFixed(2)})`);
   return body();
 };
-const flags = [quick ? "--quick" : "", partial ? `--only ${only.join(",")}` : "", profiled === "recommender" ? "" : `--profile ${profiled}`].filter((f) => f !== "");
+const flags = [
+  quick ? "--quick" : "",
+  partial ? `--only ${only.join(",")}` : "",
+  profileArg === "all" ? "" : `--profile ${profileArg}`,
+  profileCallers === 1 ? "" : `--profile-callers ${profileCallers}`,
+].filter((f) => f !== "");
 let results: SuiteResults;
 try {
   const users = readWorldUsers(stack.worldDir).map((u) => u.id);
@@ -116,7 +127,7 @@ try {
   const session = await phase("session", () => sessionPhase(clients.recommender, users, settings.sessionSamples, runId));
   const profile =
     settings.profileMs > 0 || (partial && selected("profile"))
-      ? await phase("profile", () => profilePhase(stack, clients.recommender, users, { ...settings, profileMs: settings.profileMs || 5_000 }, profiled))
+      ? await phase("profile", () => profilePhase(stack, clients.recommender, users, { ...settings, profileMs: settings.profileMs || 5_000 }, stack.services.filter((s) => profileList.includes(s)), profileCallers))
       : undefined;
   const track = await phase("track", () => trackPhase(clients.recommender, stack.infra.natsUrl, () => stack.pids(), users, items, settings, runId));
   if (track) say(`  unary ${track.unary.throughput.toFixed(0)}/s, stream ${track.stream.perSecond.toFixed(0)}/s`);

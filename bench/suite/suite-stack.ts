@@ -132,6 +132,11 @@ export class SuiteStack {
     await waitUntilServing(service, READY_TIMEOUT_MS);
   }
 
+  /** The stack's services in start order (dependencies first). */
+  get services(): ServiceName[] {
+    return this.specs.map((s) => s.name);
+  }
+
   pid(name: ServiceName): number | undefined {
     return this.running.get(name)?.process.pid;
   }

@@ -13,50 +13,68 @@ import type { SuiteStack } from "../suite-stack.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-export interface ProfileResults {
-  /** The service profiled. */
+/** One profiled service's samples in the measured window. */
+export interface ServiceProfile {
   service: ServiceName;
-  /** The saturation run while the service was profiled (slower than unprofiled). */
-  run: PhaseResult;
   summary: ProfileSummary;
   file: string;
+}
+
+export interface ProfileResults {
+  /** Recommend callers, back to back, while profiling. */
+  concurrency: number;
+  /** The run while the services were profiled (slower than unprofiled). */
+  run: PhaseResult;
+  profiles: ServiceProfile[];
 }
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /**
- * Restarts one service (the recommender unless told otherwise) under
- * `node --cpu-prof`, drives Recommend at the saturation concurrency, then
- * restarts it normally (the profile is written as the profiled process exits)
- * and summarises the samples of the measured window only: V8 stamps them with
- * the same monotonic clock as process.hrtime.
+ * Restarts the given services under `node --cpu-prof` (all of them profiled
+ * at once, so their shares come from the same traffic), drives Recommend with
+ * `concurrency` callers back to back, then restarts them normally (a profile is
+ * written as its process exits) and summarises the samples of the measured
+ * window only: V8 stamps them with the same monotonic clock as process.hrtime.
+ * At the saturation concurrency every answer is degraded and, with five
+ * profilers slowing the stack, the breakers stay open, so the profile would
+ * show the fallbacks; one caller shows where a full Recommend's time goes.
  */
 export async function profilePhase(
   stack: SuiteStack,
   client: RecommenderServiceClient,
   users: string[],
   settings: SuiteSettings,
-  service: ServiceName = "recommender",
+  services: readonly ServiceName[],
+  concurrency: number,
 ): Promise<ProfileResults> {
   const degraded = new DegradedCounter();
   const recommend = recommendCall(client, users, degraded);
-  const dir = join(stack.dataDir, "profile");
-  mkdirSync(dir, { recursive: true });
-  await stack.restart(service, { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`] });
+  const dirs = new Map(services.map((service) => [service, join(stack.dataDir, "profile", service)]));
   let run: PhaseResult;
   let window: { fromUs: number; toUs: number };
   try {
-    await closedLoop(recommend, { concurrency: settings.saturationConcurrency, durationMs: 3_000 });
+    for (const [service, dir] of dirs) {
+      mkdirSync(dir, { recursive: true });
+      await stack.restart(service, { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`] });
+    }
+    await closedLoop(recommend, { concurrency, durationMs: 3_000 });
     degraded.take();
     const fromUs = nowUs();
     const cpu = measureCpu({ ...stack.pids(), "load generator": process.pid });
-    const result = await closedLoop(recommend, { concurrency: settings.saturationConcurrency, durationMs: settings.profileMs });
+    const result = await closedLoop(recommend, { concurrency, durationMs: settings.profileMs });
     run = { ...phaseResult(result, degraded.take()), cpu: cpu.stop() };
     window = { fromUs, toUs: nowUs() };
   } finally {
-    await stack.restart(service);
+    for (const service of dirs.keys()) await stack.restart(service);
   }
-  const file = newestProfile(dir);
-  if (!file) throw new Error(`the profiled ${service} wrote no profile into ${dir}`);
-  return { service, run, summary: summarizeProfile(file, REPO_ROOT, window, 15), file };
+  return {
+    concurrency,
+    run,
+    profiles: [...dirs].map(([service, dir]) => {
+      const file = newestProfile(dir);
+      if (!file) throw new Error(`the profiled ${service} wrote no profile into ${dir}`);
+      return { service, summary: summarizeProfile(file, REPO_ROOT, window, 15), file };
+    }),
+  };
 }

@@ -186,20 +186,34 @@ function rankingSection(r: RankingResults | undefined): string[] {
   ];
 }
 
-function profileSection(p: ProfileResults | undefined, concurrency: number): string[] {
-  if (!p) return [];
+const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
+
+function profileSection(p: ProfileResults | undefined): string[] {
+  if (!p || p.profiles.length === 0) return [];
+  const windowS = Math.round((p.profiles[0]?.summary.windowMs ?? 0) / 1000);
+  const names = p.profiles.map((x) => x.service).join(", ");
+  const callers = p.concurrency === 1 ? "one Recommend caller" : `${p.concurrency} Recommend callers`;
+  const starved = p.profiles.filter((x) => x.summary.samples < 0.5 * x.summary.expectedSamples).map((x) => x.service);
+  const cpuMs = (service: string) => {
+    const cores = p.run.cpu?.cores[service];
+    return cores === undefined || p.run.throughput === 0 ? "?" : `${((cores * 1000) / p.run.throughput).toFixed(2)} ms`;
+  };
   return [
-    `### Where the ${p.service}'s time goes at saturation (\`node --cpu-prof\`, ${concurrency} Recommend callers, ${Math.round(p.summary.windowMs / 1000)} s window)`,
+    `### Where a Recommend's time goes (\`node --cpu-prof\` on ${names} at once, ${callers} back to back, ${windowS} s window)`,
     "",
-    `Profiled run: ${num.format(p.run.throughput)} req/s, p50 ${ms(p.run.latency.p50)}, degraded answers: ${degradedOf(p.run)} (the profiler itself costs some throughput). The ${p.service} used ${p.run.cpu?.cores[p.service]?.toFixed(2) ?? "?"} of a core (from /proc). ${num.format(p.summary.samples)} samples in the window, ${num.format(p.summary.expectedSamples)} expected at the sampling interval${p.summary.samples < 0.5 * p.summary.expectedSamples ? " — **the sampler was starved of CPU (a busy machine), so the shares below are unreliable**" : ""}.`,
+    `Profiled run: ${num.format(p.run.throughput)} req/s, p50 ${ms(p.run.latency.p50)}, degraded answers: ${degradedOf(p.run)} (the profilers themselves slow every process). CPU from /proc; shares are of each process's busy samples in the window, and a sample inside a system call also counts the time its thread waited to run again.${starved.length > 0 ? ` **The sampler was starved of CPU in ${starved.join(", ")} (fewer than half the samples its interval would give), so those shares are unreliable.**` : ""}`,
     "",
-    "| self time by owner | share of busy time |",
+    "| service | cores busy | CPU per Recommend | garbage collector | largest owners of self time |",
+    "|---|---|---|---|---|",
+    ...p.profiles.map((x) => {
+      const gc = x.summary.byOwner.find((o) => o.owner === "(garbage collector)")?.share ?? 0;
+      const owners = x.summary.byOwner.filter((o) => o.owner !== "(garbage collector)").slice(0, 5);
+      return `| ${x.service} | ${p.run.cpu?.cores[x.service]?.toFixed(2) ?? "?"} | ${cpuMs(x.service)} | ${pct(gc)} | ${owners.map((o) => `${o.owner} ${pct(o.share)}`).join(", ")} |`;
+    }),
+    "",
+    "| service | top self-time functions (where, share of the service's busy time) |",
     "|---|---|",
-    ...p.summary.byOwner.slice(0, 10).map((o) => `| ${o.owner} | ${(o.share * 100).toFixed(1)} % |`),
-    "",
-    "| top self-time functions | where | share of busy time |",
-    "|---|---|---|",
-    ...p.summary.top.map((t) => `| \`${t.name}\` | ${t.where} | ${(t.share * 100).toFixed(1)} % |`),
+    ...p.profiles.map((x) => `| ${x.service} | ${x.summary.top.filter((t) => t.name !== "(garbage collector)").slice(0, 6).map((t) => `\`${t.name}\` (${t.where}) ${pct(t.share)}`).join("; ")} |`),
     "",
   ];
 }
@@ -219,7 +233,7 @@ export function markdownReport(r: SuiteResults, chartPath: string): string {
     ...eventsSection(r.track, r.freshness, r.session),
     ...servicesSection(r.services),
     ...rankingSection(r.ranking),
-    ...profileSection(r.profile, r.recommend?.concurrency ?? 32),
+    ...profileSection(r.profile),
   ];
   if (list.length > 0) {
     lines.push("### Targets (issue 9, and the ranking issue's two)", "", "| target | this run | |", "|---|---|---|");

@@ -1,5 +1,5 @@
 /** Bytes of free buffers kept for reuse (every call in flight holds a few hundred KB); more are left to the collector. */
-const FREE_BYTES = 16 * 2 ** 20;
+const FREE_BYTES = 32 * 2 ** 20;
 
 type Kind = Float32ArrayConstructor | Uint8ArrayConstructor;
 
