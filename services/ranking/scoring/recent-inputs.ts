@@ -14,7 +14,8 @@ const SAMPLE_INTERVAL_MS = 250;
  * A small ring of copies of recent calls' features. A call's blocks are
  * reused once it has been scored, so the ring keeps its own copies, and at
  * most one per `minIntervalMs` once full: a sample of traffic is what a warm-up
- * needs, and copying every call would cost more than the call's own rows.
+ * needs, and copying every call would bring back the allocations the pools
+ * remove.
  */
 export class RecentInputs {
   private readonly ring: RecentInput[] = [];
