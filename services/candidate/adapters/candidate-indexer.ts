@@ -61,6 +61,7 @@ export class CandidateIndexer {
         codec: RAW_EVENT_CODEC,
         startSequence: index.lastSequence + 1,
         inactiveThresholdMs: settings.inactiveThresholdMs,
+        inOrder: true,
       },
       (data, meta) => this.handle(data, meta),
       logger.child({ component: "indexer" }),

@@ -61,6 +61,7 @@ export class FeatureAggregator {
         startSequence,
         dependencyReady: this.storeReady,
         pauseRetryMs: 200,
+        inOrder: true,
       },
       (data, meta) => this.handle(data, meta),
       this.logger.child({ component: "aggregator" }),

@@ -15,7 +15,7 @@ import { extractFromHeaders } from "../telemetry/tracing.js";
 import { DependencyDownError, PoisonEventError } from "./event-errors.js";
 import type { ProtoCodec } from "./proto-codec.js";
 import { deadLetterSubject } from "./subjects.js";
-import { ensureConsumer } from "./topology.js";
+import { ensureConsumer, isNotFound } from "./topology.js";
 
 const NANOS_PER_MS = 1_000_000;
 
@@ -43,6 +43,14 @@ export interface ConsumerSettings<T> {
   dependencyReady?: () => Promise<boolean>;
   /** Pause between retries while a dependency is down (default 500 ms). */
   pauseRetryMs?: number;
+  /**
+   * The handler relies on stream order. A pull that breaks (missed heartbeats,
+   * a lost connection) leaves the events it delivered but not handled pending
+   * until ack_wait, while the next pull hands out later ones; so after a break
+   * the durable is recreated at the first event not handled for sure, and those
+   * events come again, in order, before any later one.
+   */
+  inOrder?: boolean;
 }
 
 export interface EventMeta {
@@ -75,6 +83,10 @@ type Outcome = "ack" | "retry" | "dead_letter" | "stopped";
  */
 export class EventConsumer<T> {
   private stopping = false;
+  /** Highest sequence acked or dead-lettered by this instance, and the events handed back for a retry since. */
+  private handledThrough: number;
+  private readonly retrying = new Set<number>();
+  private resync = false;
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
   private readonly outcomes;
@@ -92,6 +104,7 @@ export class EventConsumer<T> {
     this.outcomes = metrics.counter("recmesh_events_consumed_total", "Events handled by consumer and outcome.", ["consumer", "outcome"]);
     this.lag = metrics.gauge("recmesh_consumer_pending", "Events not yet delivered to the consumer (lag).", ["consumer"]);
     this.handleSeconds = metrics.histogram("recmesh_event_handle_seconds", "Time to apply one event.", ["consumer"]);
+    this.handledThrough = (settings.startSequence ?? 1) - 1;
   }
 
   get maxDeliver(): number {
@@ -100,21 +113,7 @@ export class EventConsumer<T> {
 
   /** Declares the durable consumer (idempotently) and starts consuming in the background. */
   async start(): Promise<void> {
-    const s = this.settings;
-    await ensureConsumer(this.jsm, s.stream, {
-      durable_name: s.durable,
-      ack_policy: AckPolicy.Explicit,
-      ...(s.startSequence === undefined
-        ? { deliver_policy: s.deliverPolicy ?? DeliverPolicy.All }
-        : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: s.startSequence }),
-      ...(s.inactiveThresholdMs === undefined ? {} : { inactive_threshold: s.inactiveThresholdMs * NANOS_PER_MS }),
-      filter_subject: s.filterSubject,
-      // Unlimited on the server: the consumer counts deliveries itself, so an event whose dead-lettering failed on its
-      // last attempt is still redelivered (and dead-lettered then) instead of being dropped by the server.
-      max_deliver: -1,
-      ack_wait: (s.ackWaitMs ?? 30_000) * NANOS_PER_MS,
-      max_ack_pending: 4 * (s.batch ?? 256),
-    });
+    await ensureConsumer(this.jsm, this.settings.stream, this.consumerConfig(this.settings.startSequence));
     this.loop = this.run();
   }
 
@@ -125,22 +124,72 @@ export class EventConsumer<T> {
     await this.loop;
   }
 
+  private consumerConfig(startSequence: number | undefined) {
+    const s = this.settings;
+    return {
+      durable_name: s.durable,
+      ack_policy: AckPolicy.Explicit,
+      ...(startSequence === undefined
+        ? { deliver_policy: s.deliverPolicy ?? DeliverPolicy.All }
+        : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSequence }),
+      ...(s.inactiveThresholdMs === undefined ? {} : { inactive_threshold: s.inactiveThresholdMs * NANOS_PER_MS }),
+      filter_subject: s.filterSubject,
+      // Unlimited on the server: the consumer counts deliveries itself, so an event whose dead-lettering failed on its
+      // last attempt is still redelivered (and dead-lettered then) instead of being dropped by the server.
+      max_deliver: -1,
+      ack_wait: (s.ackWaitMs ?? 30_000) * NANOS_PER_MS,
+      max_ack_pending: 4 * (s.batch ?? 256),
+    };
+  }
+
   private async run(): Promise<void> {
-    const consumer = await this.js.consumers.get(this.settings.stream, this.settings.durable);
+    let consumer = await this.js.consumers.get(this.settings.stream, this.settings.durable);
     while (!this.stopping) {
       try {
+        if (this.resync) {
+          consumer = await this.recreateAtFirstUnhandled();
+          this.resync = false;
+        }
         this.messages = await consumer.fetch({ max_messages: this.settings.batch ?? 256, expires: 5_000 });
         for await (const m of this.messages) {
           const outcome = await this.process(m);
           this.outcomes.inc({ consumer: this.settings.durable, outcome });
+          this.track(m.seq, outcome);
           if (outcome === "stopped") break;
         }
       } catch (err) {
         if (this.stopping) break;
-        this.logger.warn({ err, consumer: this.settings.durable }, "consume loop interrupted; retrying");
+        this.resync = this.settings.inOrder === true;
+        this.logger.warn({ err, consumer: this.settings.durable, resumeAt: this.resync ? this.firstUnhandled() : undefined }, "consume loop interrupted; retrying");
         await sleep(500);
       }
     }
+  }
+
+  private track(sequence: number, outcome: Outcome): void {
+    if (outcome === "retry") this.retrying.add(sequence);
+    if (outcome === "ack" || outcome === "dead_letter") {
+      this.retrying.delete(sequence);
+      this.handledThrough = Math.max(this.handledThrough, sequence);
+    }
+  }
+
+  /** The first event not handled for sure: the oldest one handed back for a retry, else the one after the newest handled. */
+  private firstUnhandled(): number {
+    return this.retrying.size > 0 ? Math.min(...this.retrying) : this.handledThrough + 1;
+  }
+
+  /** Deletes the durable and creates it again at the first event not handled for sure (events after it may come twice). */
+  private async recreateAtFirstUnhandled() {
+    const { stream, durable } = this.settings;
+    await this.jsm.consumers.delete(stream, durable).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+    const at = this.firstUnhandled();
+    await ensureConsumer(this.jsm, stream, this.consumerConfig(at));
+    this.retrying.clear();
+    this.handledThrough = at - 1;
+    return this.js.consumers.get(stream, durable);
   }
 
   private async process(m: JsMsg): Promise<Outcome> {

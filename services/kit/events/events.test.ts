@@ -208,4 +208,35 @@ describe("JetStream helpers over a real nats-server", () => {
     expect(dlqForConsumer.state.subjects?.[deadLetterSubject("pause-test")] ?? 0).toBe(0);
     await consumer.stop();
   });
+
+  it("resumes an in-order consumer whose pull broke at the first event it had not handled, in stream order", async () => {
+    const subject = "recmesh.events.in_order_test";
+    const first = (await jsm.streams.info(EVENTS_STREAM)).state.last_seq + 1;
+    for (const id of ["o1", "o2", "o3", "o4"]) await publisher.publish(subject, InteractionEvent, click(id, "i4"), { msgId: `in-order-${id}` });
+    const handled: string[] = [];
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const consumer = new EventConsumer(
+      js,
+      jsm,
+      { stream: EVENTS_STREAM, durable: "in-order-test", filterSubject: subject, codec: InteractionEvent, startSequence: first, inOrder: true },
+      async (event) => {
+        if (handled.length === 0) await held;
+        handled.push(event.eventId);
+      },
+      testLogger(),
+      new ServiceMetrics("test"),
+    );
+    await consumer.start();
+    await new Promise((r) => setTimeout(r, 200));
+    // The pull in hand breaks while its first event is being handled and the rest wait in the client.
+    await jsm.consumers.delete(EVENTS_STREAM, "in-order-test");
+    release();
+    await publisher.publish(subject, InteractionEvent, click("o5", "i4"), { msgId: "in-order-o5" });
+    await until(() => handled.length >= 5);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(handled).toEqual(["o1", "o2", "o3", "o4", "o5"]);
+    await consumer.stop();
+  });
 });
+

@@ -78,6 +78,7 @@ export function ensureObjectStore(nc: NatsConnection, bucket: string, replicas =
 /** JetStream API codes for "stream not found" and "consumer not found". */
 const NOT_FOUND_CODES = new Set([10059, 10014]);
 
-function isNotFound(err: unknown): boolean {
+/** A JetStream API error saying the stream or consumer does not exist. */
+export function isNotFound(err: unknown): boolean {
   return err instanceof JetStreamApiError && NOT_FOUND_CODES.has(err.code);
 }
