@@ -41,10 +41,27 @@ export class CandidateGenerator {
   /** Each source's batch as it finishes, then the merged summary. */
   async *events(query: GenerateQuery, call: { deadline: number; signal: AbortSignal }): AsyncGenerator<GenerateEvent> {
     const user = this.index.profile(query.userId);
+    const runs = new Map<string, SourceRun>();
+    for await (const run of this.runs(query, user, call)) {
+      runs.set(run.registration.source.id, run);
+      yield { kind: "batch", report: run.report, candidates: this.batch(run.registration.source.id, run) };
+    }
+    yield { kind: "summary", result: this.merge(query, user, query.sources.map((id) => runs.get(id) as SourceRun)) };
+  }
+
+  /** The merged summary only: no per-source batches are built (they cost a category lookup and an object per item found). */
+  async generate(query: GenerateQuery, call: { deadline: number; signal: AbortSignal }): Promise<GenerateResult> {
+    const user = this.index.profile(query.userId);
+    const runs = new Map<string, SourceRun>();
+    for await (const run of this.runs(query, user, call)) runs.set(run.registration.source.id, run);
+    return this.merge(query, user, query.sources.map((id) => runs.get(id) as SourceRun));
+  }
+
+  /** Each source's run as it finishes; a failed or timed-out source that does not fail open fails the call. */
+  private async *runs(query: GenerateQuery, user: UserProfile, call: { deadline: number; signal: AbortSignal }): AsyncGenerator<SourceRun> {
     const registrations = query.sources.map((id) => this.registration(id));
     const fetchK = query.k + Math.min(user.seen.size + query.excludeItemIds.length, this.settings.maxOverfetch);
     const context = { attributes: query.attributes, category: query.category, deadline: call.deadline };
-    const runs = new Map<string, SourceRun>();
     for await (const run of runSources(registrations, { user, context, k: fetchK, signal: call.signal })) {
       this.observer.sourceRun(run);
       const { source } = run.registration;
@@ -53,15 +70,8 @@ export class CandidateGenerator {
           cause: run.error,
         });
       }
-      runs.set(source.id, run);
-      yield { kind: "batch", report: run.report, candidates: this.batch(source.id, run) };
+      yield run;
     }
-    yield { kind: "summary", result: this.merge(query, user, query.sources.map((id) => runs.get(id) as SourceRun)) };
-  }
-
-  async generate(query: GenerateQuery, call: { deadline: number; signal: AbortSignal }): Promise<GenerateResult> {
-    for await (const event of this.events(query, call)) if (event.kind === "summary") return event.result;
-    throw new Error("the pipeline ended without a summary");
   }
 
   private registration(id: string) {
