@@ -83,8 +83,8 @@ type Outcome = "ack" | "retry" | "dead_letter" | "stopped";
  */
 export class EventConsumer<T> {
   private stopping = false;
-  /** Highest sequence acked or dead-lettered by this instance, and the events handed back for a retry since. */
-  private handledThrough: number;
+  /** Highest sequence known handled (acked or dead-lettered; before the start sequence), and the events handed back for a retry since. */
+  private handledThrough: number | undefined;
   private readonly retrying = new Set<number>();
   private resync = false;
   private messages: ConsumerMessages | undefined;
@@ -104,7 +104,7 @@ export class EventConsumer<T> {
     this.outcomes = metrics.counter("recmesh_events_consumed_total", "Events handled by consumer and outcome.", ["consumer", "outcome"]);
     this.lag = metrics.gauge("recmesh_consumer_pending", "Events not yet delivered to the consumer (lag).", ["consumer"]);
     this.handleSeconds = metrics.histogram("recmesh_event_handle_seconds", "Time to apply one event.", ["consumer"]);
-    this.handledThrough = (settings.startSequence ?? 1) - 1;
+    this.handledThrough = settings.startSequence === undefined ? undefined : settings.startSequence - 1;
   }
 
   get maxDeliver(): number {
@@ -170,13 +170,14 @@ export class EventConsumer<T> {
     if (outcome === "retry") this.retrying.add(sequence);
     if (outcome === "ack" || outcome === "dead_letter") {
       this.retrying.delete(sequence);
-      this.handledThrough = Math.max(this.handledThrough, sequence);
+      this.handledThrough = Math.max(this.handledThrough ?? 0, sequence);
     }
   }
 
-  /** The first event not handled for sure: the oldest one handed back for a retry, else the one after the newest handled. */
-  private firstUnhandled(): number {
-    return this.retrying.size > 0 ? Math.min(...this.retrying) : this.handledThrough + 1;
+  /** The first event not handled for sure: the oldest one handed back for a retry, else the one after the newest handled; undefined: where the durable first started. */
+  private firstUnhandled(): number | undefined {
+    if (this.retrying.size > 0) return Math.min(...this.retrying);
+    return this.handledThrough === undefined ? undefined : this.handledThrough + 1;
   }
 
   /** Deletes the durable and creates it again at the first event not handled for sure (events after it may come twice). */
@@ -188,7 +189,7 @@ export class EventConsumer<T> {
     const at = this.firstUnhandled();
     await ensureConsumer(this.jsm, stream, this.consumerConfig(at));
     this.retrying.clear();
-    this.handledThrough = at - 1;
+    this.handledThrough = at === undefined ? undefined : at - 1;
     return this.js.consumers.get(stream, durable);
   }
 

@@ -214,21 +214,25 @@ describe("JetStream helpers over a real nats-server", () => {
     const first = (await jsm.streams.info(EVENTS_STREAM)).state.last_seq + 1;
     for (const id of ["o1", "o2", "o3", "o4"]) await publisher.publish(subject, InteractionEvent, click(id, "i4"), { msgId: `in-order-${id}` });
     const handled: string[] = [];
-    let release = () => undefined as void;
+    let entered = false;
+    let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     const consumer = new EventConsumer(
       js,
       jsm,
       { stream: EVENTS_STREAM, durable: "in-order-test", filterSubject: subject, codec: InteractionEvent, startSequence: first, inOrder: true },
       async (event) => {
-        if (handled.length === 0) await held;
+        if (handled.length === 0) {
+          entered = true;
+          await held;
+        }
         handled.push(event.eventId);
       },
       testLogger(),
       new ServiceMetrics("test"),
     );
     await consumer.start();
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => entered);
     // The pull in hand breaks while its first event is being handled and the rest wait in the client.
     await jsm.consumers.delete(EVENTS_STREAM, "in-order-test");
     release();
@@ -239,4 +243,3 @@ describe("JetStream helpers over a real nats-server", () => {
     await consumer.stop();
   });
 });
-
