@@ -53,22 +53,27 @@ export class FeatureReader {
     const header = headerBytes(view);
     const size = blobBytes(view);
     const finish = !servedAsStored(view);
-    const defaults = Buffer.from(view.defaultRow.buffer, view.defaultRow.byteOffset, rowBytes);
-    // Not zero-filled (every row is written below) and not pooled, so it starts 4-byte aligned.
-    const bytes = Buffer.allocUnsafeSlow(n * rowBytes);
-    const values = new Float32Array(bytes.buffer, bytes.byteOffset, n * width);
+    const defaults = new Uint8Array(view.defaultRow.buffer, view.defaultRow.byteOffset, rowBytes);
+    // Rows are copied, not viewed: client buffers sit at arbitrary offsets and
+    // Float32Array needs 4-byte alignment. Whole blobs are copied, header
+    // included, because copying a sub-range allocates a view per row: blob i
+    // lands `header` bytes before row i, over the tail of row i - 1, which is
+    // why rows are filled last to first. The header is a multiple of 8 bytes,
+    // so the rows after it stay aligned; the buffer is neither zero-filled
+    // (every row is written) nor pooled.
+    const bytes = new Uint8Array(Buffer.allocUnsafeSlow(header + n * rowBytes).buffer);
+    const values = new Float32Array(bytes.buffer, header, n * width);
     const statuses = new Uint8Array(n);
     const eventTimesMs = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
+    for (let i = n - 1; i >= 0; i--) {
       const blob = blobs[start + i];
       if (!blob || blob.length !== size) {
-        defaults.copy(bytes, i * rowBytes);
+        bytes.set(defaults, header + i * rowBytes);
         statuses[i] = ROW_STATUS.missing;
         eventTimesMs[i] = NaN;
         continue;
       }
-      // Copied, not viewed: client buffers sit at arbitrary offsets and Float32Array needs 4-byte alignment.
-      blob.copy(bytes, i * rowBytes, header, header + rowBytes);
+      bytes.set(blob, i * rowBytes);
       const eventTime = blob.readDoubleLE(EVENT_TIME_OFFSET);
       eventTimesMs[i] = eventTime;
       const age = now - eventTime;
