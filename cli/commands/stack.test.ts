@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVICE_NAMES } from "../../services/kit/config/ports.js";
 import { freePort } from "../../services/kit/infra/free-port.js";
+import { GENEROUS_BUDGETS } from "../../services/kit/testing/generous-budgets.js";
 import { replayGrpcurl } from "../../services/kit/testing/grpcurl-replay.js";
 import { startTestInfrastructure } from "../../services/kit/testing/test-infrastructure.js";
 import { repoRoot, runRecmesh } from "../testing/run-recmesh.js";
@@ -99,7 +100,7 @@ describe("recmesh stack, as the Quickstart runs it", () => {
     const redisPort = await freePort();
     const child = spawn(process.execPath, ["bin/recmesh.mjs", "stack", "--world", "small", "--data-dir", dataDir], {
       cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: "warn", ...(await freeServicePorts()), NATS_URL: "", REDIS_URL: "", RECMESH_STACK_NATS_PORT: String(natsPort), RECMESH_STACK_REDIS_PORT: String(redisPort) },
+      env: { ...process.env, ...GENEROUS_BUDGETS, LOG_LEVEL: "warn", ...(await freeServicePorts()), NATS_URL: "", REDIS_URL: "", RECMESH_STACK_NATS_PORT: String(natsPort), RECMESH_STACK_REDIS_PORT: String(redisPort) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
