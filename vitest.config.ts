@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["services/**/*.test.ts", "cli/**/*.test.ts", "world/**/*.test.ts", "tests/**/*.test.ts", "scripts/**/*.test.ts", "mesh/**/*.test.ts", "loadtest/**/*.test.ts"],
+    include: ["services/**/*.test.ts", "cli/**/*.test.ts", "world/**/*.test.ts", "tests/**/*.test.ts", "scripts/**/*.test.ts", "mesh/**/*.test.ts", "loadtest/**/*.test.ts", "bench/**/*.test.ts"],
     globalSetup: ["services/kit/testing/global-setup.ts"],
     pool: "forks",
     testTimeout: 60_000,

@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { SERVICE_NAMES } from "../../services/kit/config/ports.js";
 import { readWorldItems, readWorldUsers } from "../../world/index.js";
+import { readProfile } from "./cpu-profile.js";
 import { floorPhase } from "./phases/floor-phase.js";
 import { freshnessPhase } from "./phases/freshness-phase.js";
 import { profilePhase } from "./phases/profile-phase.js";
@@ -31,6 +32,7 @@ import { trackPhase } from "./phases/track-phase.js";
 import { currentLoad, waitForQuiet } from "./quiet-machine.js";
 import { rankWorkload } from "./rank-workload.js";
 import { writeSuiteSection } from "./report/benchmarks-file.js";
+import { flameGraphSvg, flameLayout } from "./report/flame-graph.js";
 import { recommendLatencyChart } from "./report/latency-chart.js";
 import { markdownReport } from "./report/markdown-report.js";
 import type { SuiteResults } from "./report/suite-results.js";
@@ -169,8 +171,13 @@ const outDir = publish ? join(REPO, "bench", "results") : join(REPO, ".data", "b
 mkdirSync(outDir, { recursive: true });
 const chartFile = publish ? join(REPO, CHART) : join(outDir, "recommend-latency.svg");
 if (results.recommend) writeFileSync(chartFile, recommendLatencyChart(results.recommend, results.floor, results.info));
+const flamePath = (service: string) => (publish ? `bench/results/flame-${service}.svg` : join(outDir, `flame-${service}.svg`));
+for (const p of results.profile?.profiles ?? []) {
+  const layout = flameLayout(readProfile(p.file), REPO, results.profile?.window);
+  writeFileSync(publish ? join(REPO, flamePath(p.service)) : flamePath(p.service), flameGraphSvg(layout, `${p.service}: where its busy time went while profiled (${results.info.date}, ${results.info.commit})`));
+}
 writeFileSync(join(outDir, "suite-results.json"), `${JSON.stringify(results, null, 2)}\n`);
-const report = markdownReport(results, publish ? CHART : chartFile);
+const report = markdownReport(results, publish ? CHART : chartFile, flamePath);
 if (publish) {
   writeSuiteSection(join(REPO, "BENCHMARKS.md"), report);
   say(`\nBENCHMARKS.md updated (suite section), chart in ${CHART}, raw results in bench/results/suite-results.json`);

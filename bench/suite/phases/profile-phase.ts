@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { newestProfile, summarizeProfile, type ProfileSummary } from "../cpu-profile.js";
+import { newestProfile, summarizeProfile, type ProfileSummary, type ProfileWindow } from "../cpu-profile.js";
 import type { RecommenderServiceClient } from "../../../gen/recmesh/recommender/v1/recommender_service.js";
 import type { ServiceName } from "../../../services/kit/config/ports.js";
 import { closedLoop } from "../load-generator.js";
@@ -26,6 +26,8 @@ export interface ProfileResults {
   /** The run while the services were profiled (slower than unprofiled). */
   run: PhaseResult;
   profiles: ServiceProfile[];
+  /** The measured window, on the profiles' clock. */
+  window: ProfileWindow;
 }
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -52,7 +54,7 @@ export async function profilePhase(
   const recommend = recommendCall(client, users, degraded);
   const dirs = new Map(services.map((service) => [service, join(stack.dataDir, "profile", service)]));
   let run: PhaseResult;
-  let window: { fromUs: number; toUs: number };
+  let window: ProfileWindow;
   try {
     for (const [service, dir] of dirs) {
       mkdirSync(dir, { recursive: true });
@@ -71,6 +73,7 @@ export async function profilePhase(
   return {
     concurrency,
     run,
+    window,
     profiles: [...dirs].map(([service, dir]) => {
       const file = newestProfile(dir);
       if (!file) throw new Error(`the profiled ${service} wrote no profile into ${dir}`);

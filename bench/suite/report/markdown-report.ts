@@ -188,7 +188,7 @@ function rankingSection(r: RankingResults | undefined): string[] {
 
 const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
 
-function profileSection(p: ProfileResults | undefined): string[] {
+function profileSection(p: ProfileResults | undefined, flamePath: (service: string) => string): string[] {
   if (!p || p.profiles.length === 0) return [];
   const windowS = Math.round((p.profiles[0]?.summary.windowMs ?? 0) / 1000);
   const names = p.profiles.map((x) => x.service).join(", ");
@@ -215,6 +215,8 @@ function profileSection(p: ProfileResults | undefined): string[] {
     "|---|---|",
     ...p.profiles.map((x) => `| ${x.service} | ${x.summary.top.filter((t) => t.name !== "(garbage collector)").slice(0, 6).map((t) => `\`${t.name}\` (${t.where}) ${pct(t.share)}`).join("; ")} |`),
     "",
+    `Flame graphs of the same window, one per service (open an SVG on its own to read a frame's name, file and time by hovering): ${p.profiles.map((x) => `[${x.service}](${flamePath(x.service)})`).join(" · ")}.`,
+    "",
   ];
 }
 
@@ -225,7 +227,7 @@ function errorNotes(named: [string, PhaseResult | ThroughputFigure | undefined][
 }
 
 /** The suite's BENCHMARKS.md section (without its delimiters). */
-export function markdownReport(r: SuiteResults, chartPath: string): string {
+export function markdownReport(r: SuiteResults, chartPath: string, flamePath: (service: string) => string): string {
   const list = targets(r);
   const lines = [
     ...header(r.info, r.phaseLoads),
@@ -233,7 +235,7 @@ export function markdownReport(r: SuiteResults, chartPath: string): string {
     ...eventsSection(r.track, r.freshness, r.session),
     ...servicesSection(r.services),
     ...rankingSection(r.ranking),
-    ...profileSection(r.profile),
+    ...profileSection(r.profile, flamePath),
   ];
   if (list.length > 0) {
     lines.push("### Targets (issue 9, and the ranking issue's two)", "", "| target | this run | |", "|---|---|---|");
