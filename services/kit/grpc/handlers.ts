@@ -110,8 +110,12 @@ export class RpcAdapter {
       const work = context.with(traceCtx, () => body(ctx));
       return unary ? await raceAbort(work, controller.signal) : await work;
     } catch (err) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
-      throw err;
+      // Once the call is cancelled or past its deadline, what the body throws is
+      // a consequence (a streaming call's requests end with a premature close),
+      // not an unexpected error of its own.
+      const failure: unknown = controller.signal.aborted ? controller.signal.reason : err;
+      span.setStatus({ code: SpanStatusCode.ERROR, message: failure instanceof Error ? failure.message : String(failure) });
+      throw failure;
     } finally {
       if (timer) clearTimeout(timer);
       events.off("cancelled", onCancel);
