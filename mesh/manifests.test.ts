@@ -359,10 +359,18 @@ describe("mesh: capacity plan", () => {
     expect(measured.flatMap((i) => unbackedClaims(i, benchmarks))).toEqual([]);
   });
 
-  it("detects a measured number that BENCHMARKS.md does not hold", () => {
+  it("detects a measured number that the cited BENCHMARKS.md sections do not hold", () => {
     const forged = { symbol: "x", kind: "measured", asMeasured: "123,457 items/s", source: "BENCHMARKS.md § Recommend; `npm run bench`" };
-    expect(unbackedClaims(forged, benchmarks)).toEqual(["x: 123,457 is not in BENCHMARKS.md"]);
+    expect(unbackedClaims(forged, benchmarks)).toEqual(["x: 123,457 is not in the BENCHMARKS.md sections it cites"]);
     expect(unbackedClaims({ ...forged, asMeasured: "", source: "BENCHMARKS.md § Nowhere" }, benchmarks)).toEqual(['x: no section "Nowhere" in BENCHMARKS.md']);
+  });
+
+  it("accepts a number only from the sections cited, not from elsewhere in the file", () => {
+    const file = ["## A", "", "| x | 42 |", "", "### A, notes", "", "17 in a note", "", "## B", "", "99 here"].join("\n");
+    const input = { symbol: "x", kind: "measured", asMeasured: "42 and 17", source: "BENCHMARKS.md § B; `cmd`" };
+    expect(unbackedClaims(input, `${file}\n\`cmd\``)).toEqual(["x: 42 is not in the BENCHMARKS.md sections it cites", "x: 17 is not in the BENCHMARKS.md sections it cites"]);
+    expect(unbackedClaims({ ...input, source: "BENCHMARKS.md § A; `cmd`" }, `${file}\n\`cmd\``)).toEqual([]);
+    expect(unbackedClaims({ ...input, asMeasured: "99", source: "BENCHMARKS.md § A; `cmd`" }, `${file}\n\`cmd\``)).toEqual(["x: 99 is not in the BENCHMARKS.md sections it cites"]);
   });
 });
 
