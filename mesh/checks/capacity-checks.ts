@@ -45,14 +45,19 @@ export function citedCommands(source: string): string[] {
   return [...source.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? "");
 }
 
+/** 2 for a "## " heading, 3 for "### ", undefined for any other line. */
+function headingLevel(line: string): number | undefined {
+  return /^(#{2,3}) /.exec(line)?.[1]?.length;
+}
+
 /** Each "## " or "### " section of a markdown file: its heading and its text up to the next heading of the same or a higher level. */
 function sectionsOf(markdown: string): { heading: string; text: string }[] {
   const lines = markdown.split("\n");
   const sections: { heading: string; text: string }[] = [];
   lines.forEach((line, i) => {
-    const level = /^(#{2,3}) /.exec(line)?.[1]?.length;
+    const level = headingLevel(line);
     if (level === undefined) return;
-    const end = lines.findIndex((l, j) => j > i && (/^#{2,3} /.exec(l)?.[0].length ?? Infinity) - 1 <= level);
+    const end = lines.findIndex((l, j) => j > i && (headingLevel(l) ?? Infinity) <= level);
     sections.push({ heading: line.replace(/^#+ /, ""), text: lines.slice(i, end === -1 ? undefined : end).join("\n") });
   });
   return sections;
