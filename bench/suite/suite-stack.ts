@@ -151,9 +151,10 @@ export class SuiteStack {
   /**
    * Another instance of a service of this stack on its own ports, with extra
    * environment (settings compared side by side, so that every variant sees the
-   * same background load). Stopped with `stop`, and with the stack at the latest.
+   * same background load), or another entry point on that service's ports and
+   * environment. Stopped with `stop`, and with the stack at the latest.
    */
-  async startExtra(name: ServiceName, label: string, env: Record<string, string>): Promise<ExtraInstance> {
+  async startExtra(name: ServiceName, label: string, env: Record<string, string>, entry?: string): Promise<ExtraInstance> {
     const base = this.specs.find((s) => s.name === name);
     if (!base) throw new Error(`no service ${name} in this stack`);
     const spec = { ...base, grpcPort: await freePort(), adminPort: await freePort() };
@@ -161,7 +162,7 @@ export class SuiteStack {
     const proc = new ManagedProcess(
       `${name}-${label}`,
       process.execPath,
-      ["--import", "tsx", spec.entry],
+      ["--import", "tsx", entry ?? spec.entry],
       join(this.dataDir, "logs", `${name}-${label}.log`),
       { ...process.env, ...this.env, [`RECMESH_${upper}_PORT`]: String(spec.grpcPort), [`RECMESH_${upper}_ADMIN_PORT`]: String(spec.adminPort), ...env },
     );

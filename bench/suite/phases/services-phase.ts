@@ -4,6 +4,7 @@ import { AssignRequest } from "../../../gen/recmesh/experiment/v1/experiment_ser
 import { storageKey } from "../../../services/feature/domain/row-store.js";
 import { FeatureRegistry } from "../../../services/feature/registry/feature-registry.js";
 import { FEATURE_VIEWS } from "../../../services/feature/registry/feature-views.js";
+import { FeatureServiceClient } from "../../../gen/recmesh/feature/v1/feature_service.js";
 import { RankingServiceClient } from "../../../gen/recmesh/ranking/v1/ranking_service.js";
 import { createClient } from "../../../services/kit/grpc/client-factory.js";
 import { unaryCall } from "../../../services/kit/grpc/unary-call.js";
@@ -13,7 +14,8 @@ import { CANDIDATES, cycle, streamLookup, type RankWorkload } from "../rank-work
 import { rawSession } from "../raw-onnx-session.js";
 import { callDeadline, type SuiteClients } from "../suite-clients.js";
 import type { SuiteSettings } from "../suite-settings.js";
-import type { SuiteStack } from "../suite-stack.js";
+import type { ExtraInstance, SuiteStack } from "../suite-stack.js";
+import { startTransportFloor } from "../transport-floor.js";
 
 /** A service figure and, where the suite has one, its floor measured interleaved with it. */
 export interface ServiceFigure {
@@ -23,12 +25,32 @@ export interface ServiceFigure {
   floor?: PhaseResult;
 }
 
+const CHANNEL = { maxMessageBytes: 64 * 1024 * 1024 };
+const RUN_FLOOR = "raw onnxruntime session.run, same model and input";
+const MGET_FLOOR = "raw Redis MGET of the same keys";
+/** Figures whose name starts with this are the transport floor's (bench/suite/transport-floor-server.ts). */
+export const TRANSPORT_FLOOR = "gRPC transport floor";
+
+/** Runs `body` against an extra process of the stack, which runs only meanwhile. */
+async function alongside(started: Promise<ExtraInstance>, body: (address: string) => Promise<void>): Promise<void> {
+  const instance = await started;
+  try {
+    await body(instance.address);
+  } finally {
+    await instance.stop();
+  }
+}
+
 /**
  * One caller back to back per figure: Rank of 500 candidates, through the
- * stack's ranking (item cache on, the default) and through a second instance
- * with the cache off, against one raw session.run on the same input;
- * StreamFeatures of 500 items against a raw MGET of the same keys;
- * Generate k=500; Assign.
+ * stack's ranking (item cache on, the default), through a second instance
+ * with the cache off, and through the transport floor (a kit gRPC server
+ * whose Rank is one session.run), each interleaved with one raw session.run
+ * on the same input and nothing else (a third process answering between the
+ * calls of a pair made the stack's ranking measurably slower on 2 cores), and
+ * each extra process running only for its own figures; StreamFeatures of 500
+ * items, through the feature service and through the transport floor, against
+ * a raw MGET of the same keys; Generate k=500; Assign.
  */
 export async function servicesPhase(
   stack: SuiteStack,
@@ -41,46 +63,44 @@ export async function servicesPhase(
   const timing = { durationMs: settings.serviceMs, warmupMs: Math.min(2_000, settings.serviceMs / 2) };
   const figures: ServiceFigure[] = [];
 
-  const session = await rawSession(workload.modelBytes, workload.contract, { intraOpThreads: 1, allowSpinning: false });
-  const uncached = await stack.startExtra("ranking", "no-item-cache", { RECMESH_RANKING_ITEM_CACHE_MS: "0" });
-  const uncachedClient = createClient(RankingServiceClient, uncached.address, { maxMessageBytes: 64 * 1024 * 1024 });
-  try {
-    const [rank, rankUncached, run] = await interleaved(
-      [
-        (n) => unaryCall(clients.ranking.rank.bind(clients.ranking), cycle(workload.requests, n), { deadline: callDeadline() }),
-        (n) => unaryCall(uncachedClient.rank.bind(uncachedClient), cycle(workload.requests, n), { deadline: callDeadline() }),
-        (n) => session.run(cycle(workload.inputs, n), CANDIDATES),
-      ],
-      timing,
-    );
-    if (rank && rankUncached && run) {
-      const floor = { floorName: "raw onnxruntime session.run, same model and input", floor: phaseResult(run) };
-      figures.push({
-        name: `Rank, ${CANDIDATES} candidates, item cache on (the default; the ${workload.requests.length} candidate lists repeat, so item rows come from the ranking's cache)`,
-        service: phaseResult(rank),
-        ...floor,
-      });
-      figures.push({ name: `Rank, ${CANDIDATES} candidates, item cache off (every call hydrates its items from the feature service)`, service: phaseResult(rankUncached), ...floor });
-    }
-  } finally {
-    uncachedClient.close();
-    await uncached.stop();
-    await session.release();
-  }
-
   const content = new FeatureRegistry(FEATURE_VIEWS).view("item_content", "view");
-  const [stream, mget, defaultWindow] = await interleaved(
-    [
-      (n) => streamLookup(clients.feature, [{ view: content.name, entityIds: cycle(workload.itemIds, n) }]),
-      (n) => redis.mgetBuffer(cycle(workload.itemIds, n).map((id) => storageKey(content, id))),
-      (n) => streamLookup(clients.featureDefaults, [{ view: content.name, entityIds: cycle(workload.itemIds, n) }]),
-    ],
-    timing,
-  );
-  if (stream && mget && defaultWindow) {
-    const floor = { floorName: "raw Redis MGET of the same keys", floor: phaseResult(mget) };
-    figures.push({ name: `StreamFeatures, ${CANDIDATES} items of item_content (one stream per lookup; kit channel, 4 MB HTTP/2 window)`, service: phaseResult(stream), ...floor });
-    figures.push({ name: "… the same through a channel with grpc-js defaults (64 KB HTTP/2 window)", service: phaseResult(defaultWindow), ...floor });
+  const session = await rawSession(workload.modelBytes, workload.contract, { intraOpThreads: 1, allowSpinning: false });
+  const [firstBlock] = await streamLookup(clients.feature, [{ view: content.name, entityIds: cycle(workload.itemIds, 0) }]);
+  if (!firstBlock) throw new Error(`the feature service answered no ${content.name} block`);
+  const run = (n: number) => session.run(cycle(workload.inputs, n), CANDIDATES);
+  const mget = (n: number) => redis.mgetBuffer(cycle(workload.itemIds, n).map((id) => storageKey(content, id)));
+  const lookup = (client: FeatureServiceClient) => (n: number) => streamLookup(client, [{ view: content.name, entityIds: cycle(workload.itemIds, n) }]);
+  const rank = (client: RankingServiceClient) => (n: number) => unaryCall(client.rank.bind(client), cycle(workload.requests, n), { deadline: callDeadline() });
+  const pair = async (name: string, service: (n: number) => Promise<unknown>, floorName: string, floor: (n: number) => Promise<unknown>) => {
+    const [s, f] = await interleaved([service, floor], timing);
+    if (s && f) figures.push({ name, service: phaseResult(s), floorName, floor: phaseResult(f) });
+  };
+  try {
+    await pair(`Rank, ${CANDIDATES} candidates, item cache on (the default; the ${workload.requests.length} candidate lists repeat, so item rows come from the ranking's cache)`, rank(clients.ranking), RUN_FLOOR, run);
+    await alongside(stack.startExtra("ranking", "no-item-cache", { RECMESH_RANKING_ITEM_CACHE_MS: "0" }), async (address) => {
+      const client = createClient(RankingServiceClient, address, CHANNEL);
+      await pair(`Rank, ${CANDIDATES} candidates, item cache off (every call hydrates its items from the feature service)`, rank(client), RUN_FLOOR, run).finally(() => client.close());
+    });
+
+    const [stream, raw, defaultWindow] = await interleaved([lookup(clients.feature), mget, lookup(clients.featureDefaults)], timing);
+    if (stream && raw && defaultWindow) {
+      figures.push({ name: `StreamFeatures, ${CANDIDATES} items of item_content (one stream per lookup; kit channel, 4 MB HTTP/2 window)`, service: phaseResult(stream), floorName: MGET_FLOOR, floor: phaseResult(raw) });
+      figures.push({ name: "… the same through a channel with grpc-js defaults (64 KB HTTP/2 window)", service: phaseResult(defaultWindow), floorName: MGET_FLOOR, floor: phaseResult(raw) });
+    }
+
+    await alongside(startTransportFloor(stack, cycle(workload.inputs, 0), firstBlock), async (address) => {
+      const ranking = createClient(RankingServiceClient, address, CHANNEL);
+      const feature = createClient(FeatureServiceClient, address, CHANNEL);
+      try {
+        await pair(`${TRANSPORT_FLOOR}: Rank answered by one session.run on a stored input (no ranking code)`, rank(ranking), RUN_FLOOR, run);
+        await pair(`${TRANSPORT_FLOOR}: StreamFeatures answered with a stored ${CANDIDATES}-row block (no Redis)`, lookup(feature), MGET_FLOOR, mget);
+      } finally {
+        ranking.close();
+        feature.close();
+      }
+    });
+  } finally {
+    await session.release();
   }
 
   const generate = await closedLoop(

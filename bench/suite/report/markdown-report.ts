@@ -6,7 +6,7 @@ import type { FreshnessResults } from "../phases/freshness-phase.js";
 import type { ProfileResults } from "../phases/profile-phase.js";
 import { variantLabel, type RankingResults } from "../phases/ranking-phase.js";
 import type { RecommendResults } from "../phases/recommend-phase.js";
-import type { ServiceFigure } from "../phases/services-phase.js";
+import { TRANSPORT_FLOOR, type ServiceFigure } from "../phases/services-phase.js";
 import type { SessionResults } from "../phases/session-phase.js";
 import type { ThroughputFigure, TrackResults } from "../phases/track-phase.js";
 import { CANDIDATES } from "../rank-workload.js";
@@ -141,6 +141,9 @@ function eventsSection(track: TrackResults | undefined, fresh: FreshnessResults 
   return out;
 }
 
+/** A service figure's p50 over its floor's; NaN (printed "–") without a floor. */
+const ratio = (f: ServiceFigure | undefined) => (f?.floor ? f.service.latency.p50 / f.floor.latency.p50 : NaN);
+
 function servicesSection(services: ServiceFigure[] | undefined): string[] {
   if (!services) return [];
   const out = [
@@ -150,12 +153,25 @@ function servicesSection(services: ServiceFigure[] | undefined): string[] {
     "|---|---|---|---|---|---|---|---|",
     ...services.map(
       (f) =>
-        `| ${f.name} | ${ms(f.service.latency.p50)} | ${ms(f.service.latency.p99)} | ${num.format(f.service.throughput)} | ${f.floorName ?? "–"} | ${f.floor ? ms(f.floor.latency.p50) : "–"} | ${f.floor ? ms(f.floor.latency.p99) : "–"} | ${f.floor ? times(f.service.latency.p50 / f.floor.latency.p50) : "–"} |`,
+        `| ${f.name} | ${ms(f.service.latency.p50)} | ${ms(f.service.latency.p99)} | ${num.format(f.service.throughput)} | ${f.floorName ?? "–"} | ${f.floor ? ms(f.floor.latency.p50) : "–"} | ${f.floor ? ms(f.floor.latency.p99) : "–"} | ${times(ratio(f))} |`,
     ),
     "",
   ];
   const rank = services.find((f) => f.name.startsWith("Rank"));
   if (rank) out.push(`Rank: ${num.format(rank.service.throughput * CANDIDATES)} items scored/s with one caller (raw session.run alone: ${num.format((rank.floor?.throughput ?? NaN) * CANDIDATES)} items/s).`, "");
+  const floors = services.filter((f) => f.name.startsWith(TRANSPORT_FLOOR));
+  const versus = (service: ServiceFigure | undefined, floor: ServiceFigure | undefined, what: string) =>
+    service && floor ? `${what} is ${times(ratio(service))} its floor and the transport floor's ${times(ratio(floor))}` : "";
+  const parts = [
+    versus(services.find((f) => f.name.startsWith("Rank")), floors.find((f) => f.name.includes("Rank")), "Rank (item cache on)"),
+    versus(services.find((f) => f.name.startsWith("StreamFeatures")), floors.find((f) => f.name.includes("StreamFeatures")), "StreamFeatures"),
+  ].filter((p) => p !== "");
+  if (parts.length > 0) {
+    out.push(
+      `Against the ${TRANSPORT_FLOOR} (a kit gRPC server in its own process answering the same calls with no recmesh code behind it; each ratio from its own interleaved pair): ${parts.join("; ")}. The transport floor's ratio is what grpc-js, protobuf and the kit cost on this machine before any ranking or feature code runs.`,
+      "",
+    );
+  }
   return out;
 }
 
