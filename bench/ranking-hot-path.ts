@@ -10,51 +10,21 @@
  *
  *   node --import tsx bench/ranking-hot-path.ts [--calls 4000]
  */
-import { readFileSync } from "node:fs";
 import { constants, PerformanceObserver, type PerformanceEntry } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
-import { viewToProto } from "../services/feature/adapters/proto-mapping.js";
-import { FeatureRegistry } from "../services/feature/registry/feature-registry.js";
-import { FEATURE_VIEWS } from "../services/feature/registry/feature-views.js";
-import { layoutOf } from "../services/ranking/adapters/feature-views-client.js";
-import { contractFromManifestJson } from "../services/ranking/adapters/manifest-codec.js";
-import { planInputs } from "../services/ranking/model/feature-layout.js";
-import type { ItemFeatureSource } from "../services/ranking/ranker.js";
-import { CachedItemFeatures } from "../services/ranking/scoring/cached-item-features.js";
-import { ROW_PRESENT, type FeatureRows } from "../services/ranking/scoring/feature-rows.js";
+import type { FeatureRows } from "../services/ranking/scoring/feature-rows.js";
 import { finalizeScores } from "../services/ranking/scoring/finalize-scores.js";
 import { assembleRows } from "../services/ranking/scoring/row-assembler.js";
+import { CANDIDATES, demoItemRows } from "./ranking/demo-item-rows.js";
 import { demoRanker } from "./suite/in-process/demo-ranker.js";
 import { MODEL_DIR } from "./suite/rank-workload.js";
 
 const { values: args } = parseArgs({ options: { calls: { type: "string", default: "4000" } } });
 const CALLS = Number(args.calls);
-const CANDIDATES = 500;
-const CATALOG = 20_000;
-const LISTS = 64;
 
-const contract = contractFromManifestJson(readFileSync(`${MODEL_DIR}/manifest.json`, "utf8"));
-const registry = new FeatureRegistry(FEATURE_VIEWS);
-const layouts = new Map(registry.views.map((v) => [v.name, layoutOf(viewToProto(v))]));
-const plan = planInputs(contract, layouts);
-
-let seed = 42;
-const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-const rowsOf = (view: string, rows: number): FeatureRows => {
-  const width = layouts.get(view)?.width ?? 0;
-  return { view, viewVersion: 1, width, rows, values: new Float32Array(rows * width).map(random), statuses: new Uint8Array(rows).fill(ROW_PRESENT) };
-};
-const source: ItemFeatureSource = { fetch: async (views, ids) => new Map(views.map((v) => [v, rowsOf(v, ids.length)])) };
-const itemViews = plan.item.map((s) => s.view.name);
-const user = new Map(plan.user.map((s) => [s.view.name, rowsOf(s.view.name, 1)]));
-// Candidate lists as a request decodes them: new strings, not the cache's keys.
-const lists = Array.from({ length: LISTS }, () => Array.from({ length: CANDIDATES }, () => `item-${Math.floor(random() * CATALOG)}`));
-const decoded = (n: number) => (lists[n % LISTS] as string[]).map((id) => `${id.slice(0, 5)}${id.slice(5)}`);
-
-const cache = new CachedItemFeatures(source, { maxAgeMs: 3_600_000, maxRowsPerView: 100_000 });
-for (const list of lists) await cache.fetch(itemViews, list, Infinity);
-const requests = Array.from({ length: CALLS }, (_, n) => decoded(n));
+const { layouts, plan, itemViews, user, cache, random, candidates } = await demoItemRows();
+const requests = Array.from({ length: CALLS }, (_, n) => candidates(n));
 const scores = new Float32Array(CANDIDATES).map(random);
 
 const gcEntries: PerformanceEntry[] = [];

@@ -1,5 +1,6 @@
 import ort from "onnxruntime-node";
 import type { ModelContract } from "../../services/ranking/model/model-contract.js";
+import type { ExecutionProvider } from "../../services/ranking/model/serving-model.js";
 
 export interface ThreadSettings {
   intraOpThreads: number;
@@ -13,13 +14,13 @@ export interface RawSession {
 }
 
 /**
- * A bare onnxruntime-node session on the CPU with the session options the
- * ranking service uses (services/ranking/adapters/onnx-model.ts): the floor
- * for Rank is one session.run on the same input, nothing around it.
+ * A bare onnxruntime-node session on `provider` (the CPU unless named) with the
+ * session options the ranking service uses (services/ranking/adapters/onnx-model.ts):
+ * the floor for Rank is one session.run on the same input, nothing around it.
  */
-export async function rawSession(bytes: Uint8Array, contract: ModelContract, threads: ThreadSettings): Promise<RawSession> {
+export async function rawSession(bytes: Uint8Array, contract: ModelContract, threads: ThreadSettings, provider: ExecutionProvider = "cpu"): Promise<RawSession> {
   const session = await ort.InferenceSession.create(bytes, {
-    executionProviders: ["cpu"],
+    executionProviders: [provider],
     intraOpNumThreads: threads.intraOpThreads,
     interOpNumThreads: 1,
     executionMode: "sequential",

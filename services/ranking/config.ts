@@ -16,7 +16,7 @@ const schema = z.object({
   ...natsConfigShape,
   ...breakerConfigShape,
   RECMESH_FEATURE_ADDR: address(`127.0.0.1:${DEFAULT_PORTS.feature.grpc}`),
-  RECMESH_RANKING_PROVIDER: z.enum(["auto", "cuda", "cpu"]).default("auto"),
+  RECMESH_RANKING_PROVIDER: z.enum(["auto", "cuda", "webgpu", "cpu"]).default("auto"),
   RECMESH_RANKING_INTRA_OP_THREADS: positiveInt(1),
   RECMESH_RANKING_ALLOW_SPINNING: flag(false),
   RECMESH_RANKING_MAX_BATCH_ROWS: z.coerce.number().int().nonnegative().default(4096),

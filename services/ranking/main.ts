@@ -23,7 +23,7 @@ import { rankingHandlers } from "./handlers.js";
 import type { ViewLayout } from "./model/feature-layout.js";
 import { ModelManager } from "./model/model-manager.js";
 import { ModelTable } from "./model/model-table.js";
-import type { ServingModel } from "./model/serving-model.js";
+import { PROVIDER_NAMES, type ServingModel } from "./model/serving-model.js";
 import { Ranker } from "./ranker.js";
 import { rankingMetrics } from "./ranking-metrics.js";
 import { CachedItemFeatures } from "./scoring/cached-item-features.js";
@@ -67,7 +67,7 @@ export async function startRankingService(config: RankingConfig, options: { logg
       m.servingOn(model.contract.name, model.provider);
       logger.info(
         { model: `${model.contract.name}/${model.contract.version}`, provider: model.provider, requested: config.session.provider },
-        `model serving on ${model.provider.toUpperCase()}`,
+        `model serving on ${PROVIDER_NAMES[model.provider]}`,
       );
     },
   });

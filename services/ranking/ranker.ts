@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "../kit/errors/errors.js";
 import type { ModelTable } from "./model/model-table.js";
-import type { ServingModel } from "./model/serving-model.js";
+import type { ExecutionProvider, ServingModel } from "./model/serving-model.js";
 import type { FeatureRows } from "./scoring/feature-rows.js";
 import { finalizeScores } from "./scoring/finalize-scores.js";
 import type { RecentInputs } from "./scoring/recent-inputs.js";
@@ -31,7 +31,7 @@ export interface RankOutput {
   model: { name: string; version: string };
   defaultedItems: number;
   nonFiniteItems: number;
-  provider: "cuda" | "cpu";
+  provider: ExecutionProvider;
   /** Item features could not be hydrated; registry defaults were used. */
   hydrationFailed: boolean;
 }

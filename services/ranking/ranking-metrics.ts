@@ -1,9 +1,7 @@
 import type { ServiceMetrics } from "../kit/telemetry/metrics.js";
-import type { Graph } from "./model/serving-model.js";
+import { EXECUTION_PROVIDERS, type ExecutionProvider } from "./model/serving-model.js";
 import type { ItemCacheResult } from "./scoring/cached-item-features.js";
 import type { BatchStats } from "./scoring/dynamic-batcher.js";
-
-const PROVIDERS: readonly Graph["provider"][] = ["cuda", "cpu"];
 
 /** The ranking service's own metrics: provider in use, batch sizes, rejections, hydration failures, item cache use. */
 export function rankingMetrics(metrics: ServiceMetrics) {
@@ -15,8 +13,8 @@ export function rankingMetrics(metrics: ServiceMetrics) {
     rejected: metrics.counter("recmesh_ranking_models_rejected_total", "Model versions rejected (contract mismatch or load failure).", ["model"]),
     hydrationFailures: metrics.counter("recmesh_ranking_hydration_failures_total", "Rank calls whose item features fell back to defaults."),
     /** A new version may land on another provider than the one it replaces (CUDA out of memory, say); the old sample must go. */
-    servingOn(model: string, on: Graph["provider"]) {
-      for (const other of PROVIDERS) if (other !== on) provider.remove({ model, provider: other });
+    servingOn(model: string, on: ExecutionProvider) {
+      for (const other of EXECUTION_PROVIDERS) if (other !== on) provider.remove({ model, provider: other });
       provider.set({ model, provider: on }, 1);
     },
     observeItemCache(result: ItemCacheResult, candidates: number) {

@@ -13,11 +13,13 @@ import { RecentInputs } from "../../../services/ranking/scoring/recent-inputs.js
 
 /**
  * The ranking service's Ranker in this process, as its main.ts wires it with
- * default settings: the model of `modelDir` loaded and warmed by a
- * ModelManager, item rows from `items`.
+ * the settings of `env` (RECMESH_RANKING_* variables; defaults when empty):
+ * the model of `modelDir` loaded and warmed by a ModelManager, item rows from
+ * `items`. `provider` is where the model runs, `fallbackReason` why not on
+ * the GPU provider asked for.
  */
-export async function demoRanker(modelDir: string, layouts: ReadonlyMap<string, ViewLayout>, items: ItemFeatureSource, logger: Logger) {
-  const config = loadRankingConfig({});
+export async function demoRanker(modelDir: string, layouts: ReadonlyMap<string, ViewLayout>, items: ItemFeatureSource, logger: Logger, env: Record<string, string> = {}) {
+  const config = loadRankingConfig(env);
   const table = new ModelTable<ServingModel>();
   const recent = new RecentInputs(8);
   const contract = contractFromManifestJson(await readFile(join(modelDir, "manifest.json"), "utf8"));
@@ -35,7 +37,10 @@ export async function demoRanker(modelDir: string, layouts: ReadonlyMap<string, 
   });
   const loaded = await manager.apply({ contract, bytes: async () => new Uint8Array(await readFile(join(modelDir, contract.file))) });
   if (!loaded) throw new Error(`the demo model in ${modelDir} did not load`);
+  const [status] = manager.statuses();
   return {
+    provider: status?.provider ?? "cpu",
+    fallbackReason: status?.fallbackReason,
     ranker: new Ranker(table, items, recent, { maxCandidates: config.maxCandidates }),
     close: () => table.close(),
   };

@@ -42,6 +42,14 @@ describe("ONNX model adapter (real onnxruntime-node)", () => {
     await model.release();
   });
 
+  it("falls back to CPU with the reason when WebGPU is requested on a machine without an adapter", async () => {
+    const model = await load("dot/1", { provider: "webgpu" });
+    expect(model.provider).toBe("cpu");
+    expect(model.fallbackReason).toMatch(/WebGPU adapter/);
+    expect([...(await model.run(twoRows(), 2))]).toEqual([1, -1]);
+    await model.release();
+  });
+
   it("rejects a graph whose input does not match its manifest", async () => {
     await expect(load("wide/1")).rejects.toThrow(ContractError);
     await expect(load("wide/1")).rejects.toThrow(/shape \[batch, 65\], the manifest says \[-1, 64\]/);

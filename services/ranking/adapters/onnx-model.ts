@@ -1,13 +1,14 @@
 import ort from "onnxruntime-node";
 import type { Logger } from "pino";
 import { ContractError, type ModelContract } from "../model/model-contract.js";
+import { PROVIDER_NAMES, type ExecutionProvider } from "../model/serving-model.js";
 
 // onnxruntime's own logger would print the failed CUDA probe as an error on every
 // CPU-only machine; the fallback is reported through our logger instead.
 ort.env.logLevel = "fatal";
 
-export type ProviderChoice = "auto" | "cuda" | "cpu";
-export type Provider = "cuda" | "cpu";
+/** "auto" tries CUDA; WebGPU is only tried when asked for (its probe loads Vulkan, and CUDA is faster where both exist). */
+export type ProviderChoice = "auto" | ExecutionProvider;
 
 export interface SessionSettings {
   provider: ProviderChoice;
@@ -18,8 +19,8 @@ export interface SessionSettings {
 
 /** An ONNX session bound to its contract: scores rows packed in a Float32Array. */
 export interface OnnxModel {
-  provider: Provider;
-  /** Why CUDA was not used when it was asked for. */
+  provider: ExecutionProvider;
+  /** Why the GPU provider asked for was not used. */
   fallbackReason?: string;
   run(input: Float32Array, rows: number): Promise<Float32Array>;
   release(): Promise<void>;
@@ -38,34 +39,39 @@ function sessionOptions(providers: string[], s: SessionSettings): ort.InferenceS
 }
 
 /**
- * Creates the session on the configured provider: "cuda" and "auto" try CUDA
- * first and fall back to CPU with the reason recorded (logged by the caller and
- * exported as the provider label); the graph's real inputs and outputs must
- * match the contract or the model is rejected.
+ * Creates the session on the configured provider: "auto" and "cuda" try CUDA,
+ * "webgpu" tries WebGPU, and a GPU provider that does not load falls back to
+ * CPU with the reason recorded (logged here, exported by the caller as the
+ * provider label); the graph's real inputs and outputs must match the contract
+ * or the model is rejected.
  */
 export async function loadOnnxModel(bytes: Uint8Array, contract: ModelContract, settings: SessionSettings, logger: Logger): Promise<OnnxModel> {
-  let session: ort.InferenceSession;
-  let provider: Provider = "cpu";
+  const gpu = settings.provider === "auto" ? "cuda" : settings.provider;
+  let session: ort.InferenceSession | undefined;
+  let provider: ExecutionProvider = "cpu";
   let fallbackReason: string | undefined;
-  try {
-    if (settings.provider === "cpu") throw new Error("CPU requested");
-    session = await ort.InferenceSession.create(bytes, sessionOptions(["cuda"], settings));
-    provider = "cuda";
-  } catch (err) {
-    if (settings.provider !== "cpu") {
-      fallbackReason = err instanceof Error ? err.message.split("\n")[0] : String(err);
-      logger.warn({ model: `${contract.name}/${contract.version}`, requested: settings.provider, reason: fallbackReason }, "CUDA unavailable: falling back to CPU");
+  if (gpu !== "cpu") {
+    try {
+      session = await ort.InferenceSession.create(bytes, sessionOptions([gpu], settings));
+      provider = gpu;
+    } catch (err) {
+      fallbackReason = err instanceof Error ? (err.message.split("\n")[0] ?? err.message) : String(err);
+      const name = PROVIDER_NAMES[gpu];
+      logger.warn({ model: `${contract.name}/${contract.version}`, requested: settings.provider, reason: fallbackReason }, `${name} unavailable: falling back to CPU`);
     }
+  }
+  if (!session) {
     try {
       session = await ort.InferenceSession.create(bytes, sessionOptions(["cpu"], settings));
     } catch (loadErr) {
       throw new ContractError(`ONNX graph does not load: ${loadErr instanceof Error ? loadErr.message : String(loadErr)}`);
     }
   }
+  const ready = session;
   try {
-    checkGraphMatchesContract(session, contract);
+    checkGraphMatchesContract(ready, contract);
   } catch (err) {
-    await session.release();
+    await ready.release();
     throw err;
   }
   const { input, output } = contract;
@@ -74,14 +80,14 @@ export async function loadOnnxModel(bytes: Uint8Array, contract: ModelContract, 
     fallbackReason,
     run: async (data, rows) => {
       const tensor = new ort.Tensor("float32", data.subarray(0, rows * input.width), [rows, input.width]);
-      const result = await session.run({ [input.name]: tensor }, [output.name]);
+      const result = await ready.run({ [input.name]: tensor }, [output.name]);
       const out = result[output.name];
       if (!out || !(out.data instanceof Float32Array) || out.data.length !== rows) {
         throw new Error(`model output "${output.name}" has ${out?.data.length ?? 0} values for ${rows} rows`);
       }
       return out.data;
     },
-    release: () => session.release(),
+    release: () => ready.release(),
   };
 }
 

@@ -4,14 +4,14 @@ import { assembleRows } from "../scoring/row-assembler.js";
 import { planInputs, type ViewLayout } from "./feature-layout.js";
 import { ContractError, type ModelContract } from "./model-contract.js";
 import type { ModelTable } from "./model-table.js";
-import { ServingModel, type BatchingSettings, type Graph } from "./serving-model.js";
+import { ServingModel, type BatchingSettings, type ExecutionProvider, type Graph } from "./serving-model.js";
 
 export type ModelState = "loading" | "warming" | "serving" | "draining" | "rejected";
 
 export interface ModelStatus {
   contract: ModelContract;
   state: ModelState;
-  provider?: "cuda" | "cpu";
+  provider?: ExecutionProvider;
   fallbackReason?: string;
   rejectionReason?: string;
   loadedAt?: Date;

@@ -3,9 +3,16 @@ import { DynamicBatcher } from "../scoring/dynamic-batcher.js";
 import type { InputPlan } from "./feature-layout.js";
 import type { ModelContract } from "./model-contract.js";
 
+/** Where a graph runs: CUDA or WebGPU (Vulkan, Metal, D3D12) on a GPU, or the CPU. */
+export const EXECUTION_PROVIDERS = ["cuda", "webgpu", "cpu"] as const;
+export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
+
+/** How logs name a provider. */
+export const PROVIDER_NAMES: Record<ExecutionProvider, string> = { cuda: "CUDA", webgpu: "WebGPU", cpu: "CPU" };
+
 /** A loaded graph that scores packed rows (the ONNX session, seen from the domain). */
 export interface Graph {
-  provider: "cuda" | "cpu";
+  provider: ExecutionProvider;
   fallbackReason?: string;
   run(input: Float32Array, rows: number): Promise<Float32Array>;
   release(): Promise<void>;
@@ -31,7 +38,7 @@ export class ServingModel {
     this.batcher = new DynamicBatcher((input, rows) => graph.run(input, rows), { width: plan.width, ...batching }, onBatch);
   }
 
-  get provider(): "cuda" | "cpu" {
+  get provider(): ExecutionProvider {
     return this.graph.provider;
   }
 
