@@ -45,7 +45,8 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-function startService(name: string, env: Record<string, string>): ChildProcess {
+/** A service of this repository in its own process, logging warnings only. */
+export function startService(name: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", `services/${name}/main.ts`], {
     cwd: repoRoot,
     stdio: "inherit",
@@ -53,7 +54,7 @@ function startService(name: string, env: Record<string, string>): ChildProcess {
   });
 }
 
-async function untilServing(address: string): Promise<void> {
+export async function untilServing(address: string): Promise<void> {
   while ((await checkHealth(address).catch(() => "DOWN")) !== "SERVING") await new Promise((r) => setTimeout(r, 100));
 }
 
@@ -73,6 +74,14 @@ async function untilCaughtUp(natsUrl: string): Promise<void> {
   } finally {
     await nc.close();
   }
+}
+
+/** Stops a service started by startService and waits for it to exit. */
+export async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
 }
 
 /** Starts everything, seeds `world` and returns once both services have indexed all of it. */
@@ -96,12 +105,6 @@ export async function startBenchStack(world: WorldOptions, candidateEnv: Record<
     RECMESH_FEATURE_ADMIN_PORT: String(featureAdmin),
   });
   let candidate = startService("candidate", candidateEnvFor(CANDIDATE_INSTANCE));
-  const terminate = async (child: ChildProcess) => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    await exited;
-  };
   const stop = async () => {
     await Promise.all([terminate(candidate), terminate(feature)]);
     await infra.stop();

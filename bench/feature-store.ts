@@ -19,7 +19,6 @@ import { parseArgs } from "node:util";
 import { Metadata } from "@grpc/grpc-js";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import * as hdr from "hdr-histogram-js";
 import { Redis } from "ioredis";
 import { InteractionType } from "../gen/recmesh/common/v1/interaction.js";
 import { InteractionEvent } from "../gen/recmesh/events/v1/interaction_event.js";
@@ -37,6 +36,7 @@ import { checkHealth } from "../services/kit/grpc/health-client.js";
 import { unaryCall } from "../services/kit/grpc/unary-call.js";
 import { freePort } from "../services/kit/infra/free-port.js";
 import { startInfrastructure } from "../services/kit/infra/infrastructure.js";
+import { measureInterleaved } from "./interleaved-measure.js";
 
 const { values: args } = parseArgs({
   options: { iterations: { type: "string", default: "2000" }, "service-cpu-prof": { type: "string" } },
@@ -47,35 +47,6 @@ const USERS = 50;
 const INTERACTIONS = 5_000;
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const say = (line: string) => process.stdout.write(`${line}\n`);
-
-function histogram() {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
-}
-
-interface Percentiles {
-  p50: number;
-  p99: number;
-  n: number;
-}
-
-/**
- * Times each body `iterations` times after a warm-up, interleaving the bodies
- * (rotating which goes first) so that on a shared machine every measurement
- * sees the same background load and their ratios stay fair.
- */
-async function measure(iterations: number, ...bodies: (() => Promise<unknown>)[]): Promise<Percentiles[]> {
-  const histograms = bodies.map(() => histogram());
-  const warmup = Math.min(200, iterations);
-  for (let i = 0; i < warmup + iterations; i++) {
-    for (let k = 0; k < bodies.length; k++) {
-      const j = (i + k) % bodies.length;
-      const start = process.hrtime.bigint();
-      await bodies[j]?.();
-      if (i >= warmup) histograms[j]?.recordValue(Number(process.hrtime.bigint() - start) / 1000);
-    }
-  }
-  return histograms.map((h) => ({ p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), n: iterations }));
-}
 
 /** A seeded unit vector, so runs are comparable. */
 function embedding(seed: number): number[] {
@@ -147,7 +118,7 @@ async function main(): Promise<void> {
     const userFeatures = ["user_activity", "user_taste"].flatMap((v) => registry.find(v)?.features.map((f) => f.qualifiedName) ?? []);
     const deadline = () => Date.now() + 10_000;
 
-    const [getOne] = await measure(ITERATIONS, () =>
+    const [getOne] = await measureInterleaved(ITERATIONS, () =>
       unaryCall(client.getFeatures.bind(client), { entityIds: ["u-bench"], features: userFeatures }, { deadline: deadline() }),
     );
 
@@ -171,11 +142,11 @@ async function main(): Promise<void> {
       });
     const keys = itemIds.map((id) => viewKeyPrefix(content) + id);
     let n = 0;
-    const [streamed, raw, onNewStream] = await measure(ITERATIONS, () => lookup(n++), () => redis.mgetBuffer(keys), lookupOnNewStream);
+    const [streamed, raw, onNewStream] = await measureInterleaved(ITERATIONS, () => lookup(n++), () => redis.mgetBuffer(keys), lookupOnNewStream);
     stream.end();
 
     const unaryNames = content.features.map((f) => f.qualifiedName);
-    const [unary500] = await measure(Math.max(20, Math.round(ITERATIONS / 50)), () =>
+    const [unary500] = await measureInterleaved(Math.max(20, Math.round(ITERATIONS / 50)), () =>
       Promise.all(itemIds.map((id) => unaryCall(client.getFeatures.bind(client), { entityIds: [id], features: unaryNames }, { deadline: deadline() }))),
     );
     if (!getOne || !streamed || !raw || !onNewStream || !unary500) throw new Error("missing measurement");

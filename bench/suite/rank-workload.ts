@@ -57,7 +57,7 @@ export function streamLookup(client: FeatureServiceClient, lookups: { view: stri
   });
 }
 
-export async function rankWorkload(clients: SuiteClients, users: string[], size: number): Promise<RankWorkload> {
+export async function rankWorkload(clients: Pick<SuiteClients, "feature" | "candidate">, users: string[], size: number): Promise<RankWorkload> {
   const contract = contractFromManifestJson(readFileSync(join(MODEL_DIR, "manifest.json"), "utf8"));
   const modelBytes = new Uint8Array(readFileSync(join(MODEL_DIR, contract.file)));
   const views = (await unaryCall(clients.feature.listFeatureViews.bind(clients.feature), ListFeatureViewsRequest.create(), { deadline: callDeadline() })).views;
