@@ -15,9 +15,12 @@ describe("ranking metrics", () => {
     m.servingOn("dot", "cuda");
     m.servingOn("ctr", "cuda");
     m.servingOn("dot", "cpu");
+    m.servingOn("wide", "webgpu");
+    m.servingOn("ctr", "webgpu");
     expect(await providerSamples(metrics)).toEqual([
-      'recmesh_ranking_execution_provider{model="ctr",provider="cuda",service="ranking"} 1',
+      'recmesh_ranking_execution_provider{model="ctr",provider="webgpu",service="ranking"} 1',
       'recmesh_ranking_execution_provider{model="dot",provider="cpu",service="ranking"} 1',
+      'recmesh_ranking_execution_provider{model="wide",provider="webgpu",service="ranking"} 1',
     ]);
   });
 });

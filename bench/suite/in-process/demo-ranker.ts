@@ -38,9 +38,10 @@ export async function demoRanker(modelDir: string, layouts: ReadonlyMap<string, 
   const loaded = await manager.apply({ contract, bytes: async () => new Uint8Array(await readFile(join(modelDir, contract.file))) });
   if (!loaded) throw new Error(`the demo model in ${modelDir} did not load`);
   const [status] = manager.statuses();
+  if (!status?.provider) throw new Error(`the demo model in ${modelDir} loaded but reports no provider`);
   return {
-    provider: status?.provider ?? "cpu",
-    fallbackReason: status?.fallbackReason,
+    provider: status.provider,
+    fallbackReason: status.fallbackReason,
     ranker: new Ranker(table, items, recent, { maxCandidates: config.maxCandidates }),
     close: () => table.close(),
   };

@@ -7,7 +7,7 @@ import { PROVIDER_NAMES, type ExecutionProvider } from "../model/serving-model.j
 // CPU-only machine; the fallback is reported through our logger instead.
 ort.env.logLevel = "fatal";
 
-/** "auto" tries CUDA; WebGPU is only tried when asked for (its probe loads Vulkan, and CUDA is faster where both exist). */
+/** "auto" tries CUDA only: WebGPU is tried when asked for, since its probe loads Vulkan at every start. */
 export type ProviderChoice = "auto" | ExecutionProvider;
 
 export interface SessionSettings {
