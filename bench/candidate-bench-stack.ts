@@ -36,6 +36,8 @@ export interface BenchStack {
   natsUrl: string;
   /** host:port of the feature service. */
   featureAddress: string;
+  /** Process ids of the servers and services running now, by name. */
+  pids(): Record<string, number | undefined>;
   /**
    * Stops the candidate service (it saves its snapshot on the way out) and
    * starts it again, from that snapshot or, with `fresh`, as a new instance
@@ -127,6 +129,7 @@ export async function startBenchStack(world: WorldOptions, candidateEnv: Record<
       candidateAdminPort: candidateAdmin,
       natsUrl: infra.natsUrl,
       featureAddress: `127.0.0.1:${featurePort}`,
+      pids: () => ({ "nats-server": infra.nats?.process.pid, "redis-server": infra.redis?.process.pid, feature: feature.pid, candidate: candidate.pid }),
       restartCandidate: async ({ fresh }) => {
         const stopping = performance.now();
         await terminate(candidate);

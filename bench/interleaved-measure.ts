@@ -7,6 +7,9 @@ export interface Percentiles {
   n: number;
 }
 
+/** Rounds of every body run before measuring starts (fewer when fewer are measured). */
+export const WARMUP_ITERATIONS = 200;
+
 /**
  * Times each body `iterations` times after a warm-up, interleaving the bodies
  * (rotating which goes first) so that on a shared machine every measurement
@@ -14,7 +17,7 @@ export interface Percentiles {
  */
 export async function measureInterleaved(iterations: number, ...bodies: (() => Promise<unknown>)[]): Promise<Percentiles[]> {
   const histograms = bodies.map(() => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 }));
-  const warmup = Math.min(200, iterations);
+  const warmup = Math.min(WARMUP_ITERATIONS, iterations);
   for (let i = 0; i < warmup + iterations; i++) {
     for (let k = 0; k < bodies.length; k++) {
       const j = (i + k) % bodies.length;

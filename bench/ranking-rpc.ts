@@ -9,7 +9,9 @@
  *
  * - One caller: Rank of 500 candidates on the batching service, interleaved
  *   with a raw session.run of the exact model input the service builds for
- *   that call (the floor), in this process; p50/p99 and the ratio of the p50s.
+ *   that call (the floor), in this process; p50/p99 and the ratio of the p50s,
+ *   and the CPU time each process spent per Rank + session.run pair meanwhile
+ *   (from /proc), which says where a Rank's time goes without a profiler.
  * - --callers concurrent callers for --seconds on each service: items scored
  *   per second with batching on vs off, back to back.
  * - Each service's count of Rank calls whose item hydration failed (registry
@@ -26,8 +28,9 @@ import { createClient } from "../services/kit/grpc/client-factory.js";
 import { unaryCall } from "../services/kit/grpc/unary-call.js";
 import { readWorldUsers, resolveWorldOptions, worldEndForNow } from "../world/index.js";
 import { say, startBenchStack, startService, terminate, untilServing } from "./candidate-bench-stack.js";
-import { measureInterleaved } from "./interleaved-measure.js";
+import { measureInterleaved, WARMUP_ITERATIONS } from "./interleaved-measure.js";
 import { CANDIDATES, cycle, rankWorkload } from "./suite/rank-workload.js";
+import { measureCpu } from "./suite/process-cpu.js";
 import { waitForQuiet } from "./suite/quiet-machine.js";
 import { rawSession } from "./suite/raw-onnx-session.js";
 
@@ -74,12 +77,15 @@ try {
   say(`${workload.requests.length} Rank requests of ${CANDIDATES} candidates; load average ${quiet.after.toFixed(2)} before measuring (waited ${Math.round(quiet.waitedMs / 1000)} s)`);
   let n = 0;
   let m = 0;
+  const cpu = measureCpu({ ...stack.pids(), "ranking (batching on)": ranking[0]?.child.pid, "ranking (batching off)": ranking[1]?.child.pid, "this process (client and floor)": process.pid });
   const [service, floor] = await measureInterleaved(
     ITERATIONS,
     () => rank(batched, cycle(workload.requests, n++)),
     () => session.run(cycle(workload.inputs, m++), CANDIDATES),
   );
   if (!service || !floor) throw new Error("missing measurement");
+  const shares = cpu.stop();
+  const pairs = ITERATIONS + Math.min(WARMUP_ITERATIONS, ITERATIONS);
 
   const throughput = async (client: RankingServiceClient, seconds = SECONDS) => {
     const until = Date.now() + seconds * 1000;
@@ -105,6 +111,8 @@ try {
   say(`| Rank through gRPC (batching service) | ${ms(service.p50)} | ${ms(service.p99)} | ${service.n} |`);
   say(`| raw session.run of the same input (floor, interleaved) | ${ms(floor.p50)} | ${ms(floor.p99)} | ${floor.n} |`);
   say(`\nRank / session.run (p50): ${(service.p50 / floor.p50).toFixed(2)}x (target <= 3x)`);
+  say(`\n| process | CPU ms per Rank + session.run pair (${(shares.windowMs / 1000).toFixed(1)} s, warm-up included) |\n|---|---|`);
+  for (const [name, cores] of Object.entries(shares.cores)) say(`| ${name} | ${((cores * shares.windowMs) / pairs).toFixed(3)} |`);
   say(`\n| ${CALLERS} callers × ${SECONDS} s | items/s |\n|---|---|\n| batching on | ${Math.round(on)} |\n| batching off | ${Math.round(off)} |`);
   say(`\nbatching on / off: ${(on / off).toFixed(2)}x (target >= 1.5x); load average ${loadavg()[0]?.toFixed(2)} after`);
   for (const r of ranking) {

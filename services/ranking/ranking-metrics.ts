@@ -8,7 +8,7 @@ export function rankingMetrics(metrics: ServiceMetrics) {
   const provider = metrics.gauge("recmesh_ranking_execution_provider", "1 for the execution provider running each model.", ["model", "provider"]);
   const batchRows = metrics.histogram("recmesh_ranking_batch_rows", "Rows per inference run.", [], [1, 50, 100, 250, 500, 1000, 2000, 4000, 8000]);
   const batchCalls = metrics.histogram("recmesh_ranking_batch_calls", "Rank calls coalesced per inference run.", [], [1, 2, 3, 4, 6, 8, 12, 16, 32]);
-  const itemCache = metrics.counter("recmesh_ranking_item_cache_candidates_total", "Candidates by where their item features came from: the ranking's cache (hit), the feature service before answering (miss), the cache while fetched again in the background (refresh), or the cache after that fetch failed (refresh_failed).", ["result"]);
+  const itemCache = metrics.counter("recmesh_ranking_item_cache_candidates_total", "Candidates by where their item features came from: the ranking's cache (hit), the feature service before answering (miss), another call's fetch of the same item, waited for instead of asking again (joined), the cache while fetched again in the background (refresh), or the cache after that fetch failed (refresh_failed).", ["result"]);
   return {
     rejected: metrics.counter("recmesh_ranking_models_rejected_total", "Model versions rejected (contract mismatch or load failure).", ["model"]),
     hydrationFailures: metrics.counter("recmesh_ranking_hydration_failures_total", "Rank calls whose item features fell back to defaults."),

@@ -148,11 +148,12 @@ describe("ranking service on real NATS, Redis, feature service and ONNX", () => 
     expect(res.executionProvider).toBe("cpu");
   });
 
+  const cacheCount = async (result: string) => {
+    const scraped = await (await fetch(`http://127.0.0.1:${ranking.adminPort}/metrics`)).text();
+    return Number(new RegExp(`^recmesh_ranking_item_cache_candidates_total\\{[^}]*result="${result}"[^}]*\\} (\\d+)$`, "m").exec(scraped)?.[1] ?? 0);
+  };
+
   it("ranks candidates it hydrated a moment ago from its item cache, with the same scores, and counts hits and misses", async () => {
-    const cacheCount = async (result: string) => {
-      const scraped = await (await fetch(`http://127.0.0.1:${ranking.adminPort}/metrics`)).text();
-      return Number(new RegExp(`^recmesh_ranking_item_cache_candidates_total\\{[^}]*result="${result}"[^}]*\\} (\\d+)$`, "m").exec(scraped)?.[1] ?? 0);
-    };
     const first = await rank({ itemIds: ["i3", "never-seen", "i1"] });
     const between = { hit: await cacheCount("hit"), miss: await cacheCount("miss") };
     const second = await rank({ itemIds: ["i1", "never-seen", "i3"] });
@@ -161,6 +162,17 @@ describe("ranking service on real NATS, Redis, feature service and ONNX", () => 
     expect(second.defaultedItems).toBe(1);
     expect((await cacheCount("hit")) - between.hit).toBe(3);
     expect((await cacheCount("miss")) - between.miss).toBe(0);
+  });
+
+  it("hydrates the candidates concurrent calls all miss once, the other calls waiting for that fetch", async () => {
+    const itemIds = Array.from({ length: 20 }, (_, i) => `cold-${i}`);
+    const counts = async () => ({ miss: await cacheCount("miss"), joined: await cacheCount("joined"), hit: await cacheCount("hit") });
+    const before = await counts();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => rank({ itemIds })));
+    const after = await counts();
+    for (const res of answers) expect(res.defaultedItems).toBe(itemIds.length);
+    expect(after.miss - before.miss).toBe(itemIds.length);
+    expect(after.joined - before.joined + after.hit - before.hit).toBe(7 * itemIds.length);
   });
 
   it("refuses too many candidates and an unknown pinned model with their status codes", async () => {

@@ -34,8 +34,17 @@ const flushBackground = () => new Promise((resolve) => setImmediate(resolve));
 function cacheOver(source: CountingSource, settings = { maxAgeMs: 1_000, maxRowsPerView: 100 }) {
   let now = 0;
   const observed: [ItemCacheResult, number][] = [];
-  const cache = new CachedItemFeatures(source, settings, (result, candidates) => observed.push([result, candidates]), () => now);
-  return { cache, observed, advance: (ms: number) => (now += ms) };
+  const windows: { ms: number; end: () => void }[] = [];
+  const pause = (ms: number) => new Promise<void>((end) => windows.push({ ms, end }));
+  const cache = new CachedItemFeatures(source, settings, (result, candidates) => observed.push([result, candidates]), () => now, pause);
+  /** Ends the refresh windows opened so far and lets their fetches finish; the lengths they asked for. */
+  const endRefreshWindows = async () => {
+    const ended = windows.splice(0);
+    for (const w of ended) w.end();
+    await flushBackground();
+    return ended.map((w) => w.ms);
+  };
+  return { cache, observed, advance: (ms: number) => (now += ms), endRefreshWindows };
 }
 
 describe("CachedItemFeatures", () => {
@@ -77,9 +86,43 @@ describe("CachedItemFeatures", () => {
     expect(source.asked).toEqual([["i1"], ["i1"]]);
   });
 
+  it("asks once for a candidate several concurrent calls miss: the later calls wait for that fetch and fetch only what nobody is fetching", async () => {
+    const source = new CountingSource();
+    const { cache, observed } = cacheOver(source);
+    const first = cache.fetch(["narrow", "wide"], ["i1", "i2"], Infinity);
+    const second = cache.fetch(["narrow", "wide"], ["i2", "i3", "i1"], Infinity);
+    const third = cache.fetch(["narrow", "wide"], ["i1"], Infinity);
+    expect(firstColumn((await second).get("wide"))).toEqual([21, 31, 11]);
+    expect(firstColumn((await second).get("narrow"))).toEqual([21, 31, 11]);
+    expect(firstColumn((await first).get("narrow"))).toEqual([11, 21]);
+    expect(firstColumn((await third).get("wide"))).toEqual([11]);
+    expect(Array.from((await third).get("wide")?.statuses ?? [])).toEqual([ROW_PRESENT]);
+    expect(source.asked).toEqual([["i1", "i2"], ["i3"]]);
+    expect(observed).toEqual([
+      ["miss", 2],
+      ["miss", 1],
+      ["joined", 2],
+      ["joined", 1],
+    ]);
+  });
+
+  it("fetches a candidate itself when the concurrent fetch it waited for failed", async () => {
+    const source = new CountingSource();
+    const { cache } = cacheOver(source);
+    source.failing = true;
+    const failed = cache.fetch(["narrow"], ["i1", "i2"], Infinity);
+    source.failing = false;
+    const waited = cache.fetch(["narrow"], ["i3", "i2"], Infinity);
+    await expect(failed).rejects.toThrow("feature service down");
+    expect(firstColumn((await waited).get("narrow"))).toEqual([31, 21]);
+    expect(source.asked).toEqual([["i1", "i2"], ["i3"], ["i2"]]);
+    expect(firstColumn((await cache.fetch(["narrow"], ["i1", "i2", "i3"], Infinity)).get("narrow"))).toEqual([11, 21, 31]);
+    expect(source.asked.at(-1)).toEqual(["i1"]);
+  });
+
   it("serves a row past 3/4 of its maximum age and refreshes it in the background, once while that fetch runs", async () => {
     const source = new CountingSource();
-    const { cache, observed, advance } = cacheOver(source);
+    const { cache, observed, advance, endRefreshWindows } = cacheOver(source);
     await cache.fetch(["narrow"], ["i1", "i2"], Infinity);
     advance(400);
     await cache.fetch(["narrow"], ["i3"], Infinity);
@@ -89,29 +132,63 @@ describe("CachedItemFeatures", () => {
     const again = cache.fetch(["narrow"], ["i2", "i1"], Infinity);
     expect(firstColumn((await served).get("narrow"))).toEqual([11, 31, 21]);
     expect(firstColumn((await again).get("narrow"))).toEqual([21, 11]);
+    expect(source.asked).toHaveLength(2);
+    expect(await endRefreshWindows()).toEqual([100]);
     expect(source.asked).toEqual([["i1", "i2"], ["i3"], ["i1", "i2"]]);
     expect(observed.slice(2)).toEqual([
       ["hit", 1],
       ["refresh", 2],
       ["hit", 2],
     ]);
-    await flushBackground();
     advance(400);
     expect(firstColumn((await cache.fetch(["narrow"], ["i1", "i2"], Infinity)).get("narrow"))).toEqual([12, 22]);
     expect(source.asked).toHaveLength(3);
   });
 
+  it("refreshes every item that came due during the refresh window in one fetch", async () => {
+    const source = new CountingSource();
+    const { cache, observed, advance, endRefreshWindows } = cacheOver(source);
+    await cache.fetch(["narrow"], ["i1", "i2", "i3"], Infinity);
+    advance(800);
+    await cache.fetch(["narrow"], ["i1"], Infinity);
+    advance(20);
+    await cache.fetch(["narrow"], ["i2", "i1"], Infinity);
+    advance(20);
+    await cache.fetch(["narrow"], ["i3"], Infinity);
+    expect(await endRefreshWindows()).toEqual([100]);
+    expect(source.asked).toEqual([["i1", "i2", "i3"], ["i1", "i2", "i3"]]);
+    expect(observed.filter(([result]) => result === "refresh")).toEqual([
+      ["refresh", 1],
+      ["refresh", 1],
+      ["refresh", 1],
+    ]);
+  });
+
+  it("refreshes a large set of due items in fetches of at most 1,000 items", async () => {
+    const source = new CountingSource();
+    const { cache, advance, endRefreshWindows } = cacheOver(source, { maxAgeMs: 1_000, maxRowsPerView: 5_000 });
+    const ids = Array.from({ length: 2_500 }, (_, i) => `i${i + 1}`);
+    await cache.fetch(["narrow"], ids, Infinity);
+    advance(800);
+    await cache.fetch(["narrow"], ids, Infinity);
+    await endRefreshWindows();
+    await flushBackground();
+    expect(source.asked.slice(1).map((asked) => asked.length)).toEqual([1_000, 1_000, 500]);
+    expect(source.asked.slice(1).flat()).toEqual(ids);
+  });
+
   it("keeps serving the cached row when its background refresh fails, and counts the failure", async () => {
     const source = new CountingSource();
-    const { cache, observed, advance } = cacheOver(source);
+    const { cache, observed, advance, endRefreshWindows } = cacheOver(source);
     await cache.fetch(["narrow"], ["i1"], Infinity);
     source.failing = true;
     advance(800);
     expect(firstColumn((await cache.fetch(["narrow"], ["i1"], Infinity)).get("narrow"))).toEqual([11]);
-    await flushBackground();
+    await endRefreshWindows();
     expect(observed.at(-1)).toEqual(["refresh_failed", 1]);
     source.failing = false;
     expect(firstColumn((await cache.fetch(["narrow"], ["i1"], Infinity)).get("narrow"))).toEqual([11]);
+    await endRefreshWindows();
     expect(source.asked).toHaveLength(3);
   });
 
