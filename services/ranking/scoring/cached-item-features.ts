@@ -30,7 +30,7 @@ interface Lookup {
   refreshIds: string[];
 }
 
-/** Rows fetched for some items: `rows` of each view, item `ids[j]` at row j. */
+/** Rows fetched for some items: each view's `rows`, and the row (`at`) of each item in them. */
 interface Fetched {
   at: Map<string, number>;
   rows: Map<string, FeatureRows>;
